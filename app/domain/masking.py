@@ -1,0 +1,36 @@
+"""Masking of NIK and KK numbers for display and logs."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["mask_kk", "mask_nik", "mask_text_niks"]
+
+# [0-9], not \d: \d also matches other scripts' digits, which are never a NIK.
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def _mask16(number: str) -> str:
+    cleaned = _SEPARATORS.sub("", number)
+    if len(cleaned) != 16 or not all(ch in "0123456789" for ch in cleaned):
+        # Not a well-formed number: hide all of it rather than guess what is safe.
+        return "*" * len(number)
+    # Region and serial identify an office and a sequence, not a person on their own;
+    # the birth date in the middle is the identifying part.
+    return cleaned[:6] + "******" + cleaned[12:]
+
+
+def mask_nik(nik: str) -> str:
+    """Mask the birth-date digits of a NIK: '5371041208900001' -> '537104******0001'."""
+    return _mask16(nik)
+
+
+def mask_kk(kk: str) -> str:
+    """Mask the issue-date digits of a KK number like mask_nik."""
+    return _mask16(kk)
+
+
+def mask_text_niks(text: str) -> str:
+    """Mask every standalone run of exactly 16 digits in a text."""
+    return _SIXTEEN_DIGITS.sub(lambda m: _mask16(m.group(0)), text)

@@ -1,0 +1,57 @@
+"""Masking of NIK and KK numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.masking import mask_kk, mask_nik, mask_text_niks
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("5371041208900001", "537104******0001", id="plain"),
+        pytest.param("5371 0412 0890 0001", "537104******0001", id="with-separators"),
+        pytest.param("12345", "*****", id="too-short-hidden"),
+        pytest.param("53710412089000AB", "****************", id="letters-hidden"),
+        pytest.param("", "", id="empty"),
+    ],
+)
+def test_mask_nik(raw: str, expected: str) -> None:
+    assert mask_nik(raw) == expected
+
+
+def test_mask_nik_length() -> None:
+    assert len(mask_nik("5371041208900001")) == 16
+
+
+def test_mask_kk() -> None:
+    assert mask_kk("5371041506120003") == "537104******0003"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "resident 5371041208900001 not found",
+            "resident 537104******0001 not found",
+            id="one",
+        ),
+        pytest.param(
+            "nik=5371041208900001,kk=5371041506120003",
+            "nik=537104******0001,kk=537104******0003",
+            id="two",
+        ),
+        pytest.param(
+            "/residents/5371041208900001/letters",
+            "/residents/537104******0001/letters",
+            id="in-path",
+        ),
+        pytest.param("order 123456789012345", "order 123456789012345", id="fifteen-untouched"),
+        pytest.param("id 53710412089000012 x", "id 53710412089000012 x", id="seventeen-untouched"),
+        pytest.param("no numbers here", "no numbers here", id="no-digits"),
+        pytest.param("NIK5371041208900001A", "NIK537104******0001A", id="letters-around"),
+    ],
+)
+def test_mask_text_niks(text: str, expected: str) -> None:
+    assert mask_text_niks(text) == expected
