@@ -1,0 +1,33 @@
+"""Liveness and readiness."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.schemas.keys import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get(
+    "/health",
+    summary="Is the service ready",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "A part is down"}},
+)
+def health(request: Request) -> JSONResponse:
+    """`ok` for each part that works; 503 when the database or the signer is not."""
+    state = request.app.state
+    try:
+        with state.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:
+        database = "unavailable"
+    signer = "ok" if getattr(state, "signer", None) is not None else "unavailable"
+    body = Health(
+        status="ok" if database == signer == "ok" else "degraded", database=database, signer=signer
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)

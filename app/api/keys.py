@@ -1,0 +1,62 @@
+"""API keys and the calling key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from app.api.deps import Admin, CurrentKey, SessionDep
+from app.api.problems import problem_responses
+from app.schemas.common import Page
+from app.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Me
+from app.services import keys
+
+router = APIRouter(prefix="/api/v1", tags=["api keys"])
+
+
+@router.get("/me", summary="Who am I", response_model=Me, responses=problem_responses(401))
+def me(principal: CurrentKey) -> Me:
+    """The calling key's name, role and kelurahan."""
+    return Me(
+        key_id=principal.key_id,
+        name=principal.name,
+        role=principal.role,
+        kelurahan_code=principal.kelurahan_code,
+    )
+
+
+@router.post(
+    "/api-keys",
+    summary="Create an API key",
+    status_code=201,
+    response_model=ApiKeyCreated,
+    responses=problem_responses(401, 403, 422),
+)
+def create_key(body: ApiKeyCreate, session: SessionDep, _: Admin) -> ApiKeyCreated:
+    """Admin only. The answer holds the secret key: it is shown this once."""
+    created = keys.create_key(
+        session, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code
+    )
+    return ApiKeyCreated(**ApiKeyRead.model_validate(created.key).model_dump(), key=created.secret)
+
+
+@router.get(
+    "/api-keys",
+    summary="List API keys",
+    response_model=Page[ApiKeyRead],
+    responses=problem_responses(401, 403),
+)
+def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
+    """Admin only. Every key with its role; secrets are never shown again."""
+    return Page[ApiKeyRead](items=[ApiKeyRead.model_validate(k) for k in keys.list_keys(session)])
+
+
+@router.delete(
+    "/api-keys/{key_id}",
+    summary="Revoke an API key",
+    status_code=204,
+    responses=problem_responses(401, 403, 404),
+)
+def revoke_key(key_id: int, session: SessionDep, _: Admin) -> Response:
+    """Admin only. The key stops working at once."""
+    keys.revoke_key(session, key_id=key_id)
+    return Response(status_code=204)

@@ -1,0 +1,180 @@
+"""Every error leaves as RFC 9457 problem+json, built here and nowhere else."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import DomainError
+from app.schemas.common import Problem
+
+log = logging.getLogger("app.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Invalid input",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    title: str | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response carrying the request id."""
+    body: dict[str, Any] = {
+        "type": f"https://skk.example/problems/{code}",
+        "title": title or _TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _clean_msg(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    return msg
+
+
+def validation_errors(errors: Any) -> list[dict[str, Any]]:
+    """Pydantic errors as `loc` and `msg` only: the input is never echoed back."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": _clean_msg(str(e.get("msg", "")))} for e in errors
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation failures and the unexpected to problem+json."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return problem_response(
+            request,
+            status=exc.status,
+            code=exc.code,
+            title=exc.title,
+            detail=exc.detail,
+            extra=exc.extra,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = validation_errors(exc.errors())
+        first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
+        where = ".".join(str(p) for p in first["loc"][1:]) or "request"
+        return problem_response(
+            request,
+            status=422,
+            code="validation_error",
+            detail=f"{where}: {first['msg']}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            extra={"errors": errors},
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"there is no resource at {request.url.path}"
+        return problem_response(
+            request,
+            status=exc.status_code,
+            code=code,
+            detail=detail,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        log.warning("integrity conflict", extra={"error": type(exc.orig).__name__})
+        return problem_response(
+            request,
+            status=409,
+            code="conflict",
+            detail="the change conflicts with data stored at the same moment; try again",
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+        return _unavailable(request, exc)
+
+    @app.exception_handler(DBAPIError)
+    async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            return _unavailable(request, exc)
+        return await _unexpected(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error(
+            "unhandled error",
+            exc_info=exc,
+            extra={"request_id": getattr(request.state, "request_id", None)},
+        )
+        return problem_response(
+            request,
+            status=500,
+            code="internal_error",
+            detail="an unexpected error occurred; quote the request_id when reporting it",
+        )
+
+
+def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.error(
+        "database unavailable",
+        extra={
+            "request_id": getattr(request.state, "request_id", None),
+            "error": type(exc).__name__,
+        },
+    )
+    return problem_response(
+        request,
+        status=503,
+        code="database_unavailable",
+        detail="the database is not reachable right now; try again in a moment",
+        headers={"Retry-After": "5"},
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problems an endpoint can answer."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _TITLES.get(status, "Error"),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

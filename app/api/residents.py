@@ -1,0 +1,192 @@
+"""Residents and their e-KTP recording history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import CurrentKey, SessionDep, Writer
+from app.api.idempotency import body_bytes, run_idempotent
+from app.api.problems import problem_responses
+from app.domain.recording import RecordingStatus
+from app.schemas.common import KelurahanCode, Page
+from app.schemas.resident import (
+    RecordingEventCreate,
+    RecordingEventRead,
+    ResidentCreate,
+    ResidentRead,
+    ResidentUpdate,
+)
+from app.services import residents
+from app.services.residents import ResidentFilters
+
+router = APIRouter(prefix="/api/v1/residents", tags=["residents"])
+
+RawBody = Annotated[bytes, Depends(body_bytes)]
+
+
+def resident_filters(
+    kelurahan_code: Annotated[KelurahanCode | None, Query()] = None,
+    kecamatan_code: Annotated[
+        str | None, Query(pattern=r"^\d{2}\.\d{2}\.\d{2}$", examples=["53.71.04"])
+    ] = None,
+    recording_status: RecordingStatus | None = None,
+    wajib_ktp: bool | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=120, description="Name prefix, or NIK (or its first digits)"
+        ),
+    ] = None,
+) -> ResidentFilters:
+    """The list filters shared by the list and the export."""
+    return ResidentFilters(
+        kelurahan_code=kelurahan_code,
+        kecamatan_code=kecamatan_code,
+        recording_status=recording_status,
+        wajib_ktp=wajib_ktp,
+        q=q,
+    )
+
+
+Filters = Annotated[ResidentFilters, Depends(resident_filters)]
+
+
+@router.post(
+    "",
+    summary="Register a resident",
+    status_code=201,
+    response_model=ResidentRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_resident(
+    body: ResidentCreate,
+    request: Request,
+    raw: RawBody,
+    session: SessionDep,
+    actor: Writer,
+) -> JSONResponse:
+    """Register a resident. The NIK is checked against the birth date and sex given; a date
+    that differs from the NIK's is accepted with a warning, a sex that differs is refused."""
+    return run_idempotent(
+        request,
+        session,
+        actor,
+        raw,
+        lambda: residents.create_resident(session, data=body, actor=actor),
+        headers=lambda r: {"Location": f"/api/v1/residents/{r.nik}"},  # type: ignore[attr-defined]
+    )
+
+
+@router.get(
+    "",
+    summary="List residents",
+    response_model=Page[ResidentRead],
+    responses=problem_responses(401, 422),
+)
+def list_residents(
+    session: SessionDep,
+    actor: CurrentKey,
+    filters: Filters,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> Page[ResidentRead]:
+    """Residents in registration order; a kelurahan key sees its own kelurahan only."""
+    rows, next_cursor = residents.list_residents(
+        session, filters=filters, limit=limit, cursor=cursor, actor=actor
+    )
+    return Page[ResidentRead](
+        items=[residents.to_read(session, r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/{nik}",
+    summary="Read a resident",
+    response_model=ResidentRead,
+    responses=problem_responses(401, 404, 422),
+)
+def get_resident(
+    nik: str, session: SessionDep, actor: CurrentKey, response: Response
+) -> ResidentRead:
+    """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
+    resident = residents.get_resident(session, nik=nik, actor=actor)
+    response.headers["ETag"] = residents.etag(resident)
+    return residents.to_read(session, resident)
+
+
+@router.patch(
+    "/{nik}",
+    summary="Correct a resident",
+    response_model=ResidentRead,
+    responses=problem_responses(401, 403, 404, 412, 422),
+)
+def update_resident(
+    nik: str,
+    body: ResidentUpdate,
+    session: SessionDep,
+    actor: Writer,
+    response: Response,
+    if_match: Annotated[str | None, Header(description="The ETag you read")] = None,
+) -> ResidentRead:
+    """Change only the fields sent. With `If-Match`, a change made meanwhile answers 412.
+    Moving out or dying voids the resident's valid letter."""
+    result = residents.update_resident(
+        session,
+        nik=nik,
+        changes=body.model_dump(exclude_unset=True),
+        if_match=if_match,
+        actor=actor,
+    )
+    resident = residents.get_resident(session, nik=nik, actor=actor)
+    response.headers["ETag"] = residents.etag(resident)
+    return result
+
+
+@router.post(
+    "/{nik}/recording-events",
+    summary="Record a recording status change",
+    status_code=201,
+    response_model=RecordingEventRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def record_event(
+    nik: str,
+    body: RecordingEventCreate,
+    request: Request,
+    raw: RawBody,
+    session: SessionDep,
+    actor: Writer,
+) -> JSONResponse:
+    """Move the resident along the recording pipeline. A refused move answers 409 with
+    `allowed_next`. Reaching `card_issued` voids the resident's valid letter."""
+    return run_idempotent(
+        request,
+        session,
+        actor,
+        raw,
+        lambda: RecordingEventRead.model_validate(
+            residents.record_event(
+                session,
+                nik=nik,
+                status=body.status,
+                occurred_at=body.occurred_at,
+                note=body.note,
+                actor=actor,
+            )
+        ),
+    )
+
+
+@router.get(
+    "/{nik}/recording-events",
+    summary="Recording history",
+    response_model=Page[RecordingEventRead],
+    responses=problem_responses(401, 404, 422),
+)
+def list_events(nik: str, session: SessionDep, actor: CurrentKey) -> Page[RecordingEventRead]:
+    """The resident's recording status changes, oldest first."""
+    events = residents.list_events(session, nik=nik, actor=actor)
+    return Page[RecordingEventRead](items=[RecordingEventRead.model_validate(e) for e in events])

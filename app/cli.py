@@ -1,0 +1,94 @@
+"""The `skk` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.logging_setup import configure_logging
+from app.schemas.common import Role
+
+log = logging.getLogger("app.cli")
+
+
+def initialise(settings: Settings) -> dict[str, int]:
+    """Create or upgrade the schema, load region codes, make the development key if needed."""
+    from app.migrate import upgrade_to_head
+    from app.services.regions import load_regions
+    from app.services.signer import ensure_signing_key
+
+    engine = make_engine(settings.database_url)
+    try:
+        upgrade_to_head(engine)
+        with session_scope(make_sessionmaker(engine)) as session:
+            added = load_regions(session)
+    finally:
+        engine.dispose()
+    ensure_signing_key(settings)
+    return {"regions_added": added}
+
+
+@click.group()
+def main() -> None:
+    """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
+    configure_logging(get_settings().log_level)
+
+
+@main.command()
+def init() -> None:
+    """Create or upgrade the schema, load regions, create the development key. Safe to rerun."""
+    result = initialise(get_settings())
+    click.echo(f"schema at head; {result['regions_added']} region codes added", err=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the API (runs init first)."""
+    import uvicorn
+
+    initialise(get_settings())
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
+
+
+@main.group()
+def keys() -> None:
+    """API keys."""
+
+
+@keys.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--kelurahan", "kelurahan_code", default=None, help="For role kelurahan: its code")
+@click.option("--name", required=True)
+def keys_create(role: str, kelurahan_code: str | None, name: str) -> None:
+    """Create an API key; prints the key alone on stdout (shown once)."""
+    from app.errors import DomainError
+    from app.services.keys import create_key
+
+    settings = get_settings()
+    initialise(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            created = create_key(session, name=name, role=Role(role), kelurahan_code=kelurahan_code)
+            secret = created.secret
+    except DomainError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+    click.echo(secret)

@@ -1,0 +1,90 @@
+"""Settings from the environment (prefix SKK_) and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.domain.numbering import DEFAULT_NUMBER_TEMPLATE, validate_number_template
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; nothing office-specific is hard-coded elsewhere."""
+
+    model_config = SettingsConfigDict(env_prefix="SKK_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///./skk.db"
+    data_dir: Path = Path("./skk-data")
+    public_base_url: str = "http://localhost:8000"
+    log_level: str = "INFO"
+
+    # Signing: a PKCS#12 file of the office; without one, `skk init` makes a development key.
+    signing_p12: Path | None = None
+    signing_p12_password: SecretStr | None = None
+    # Extra signer certificates (SHA-256 fingerprints, hex) the verifier accepts as the office's.
+    trusted_certificates_sha256: list[str] = Field(default_factory=list)
+
+    letter_validity_months: int = Field(default=6, ge=1, le=60)
+    letter_number_format: str = DEFAULT_NUMBER_TEMPLATE
+    letter_number_series: str = "skk"
+    # First sequence number of a year's counter, e.g. {"2026": 1201} for an office that went
+    # digital mid-year and already handed out 1,200 numbers on paper.
+    letter_number_first_seq: dict[int, int] = Field(default_factory=dict)
+
+    office_region_code: str = "53.71"
+    office_government: str = "PEMERINTAH KOTA KUPANG"
+    office_agency: str = "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+    office_address: str = "Jl. Timor Raya No. 120, Oesapa, Kupang, Nusa Tenggara Timur"
+    office_city: str = "Kupang"
+    signatory_name: str = "Drs. NAMA KEPALA DINAS, M.Si"
+    signatory_title: str = "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang"
+    signatory_nip: str = "197001011990031001"
+
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_import_bytes: int = 256 * 1024 * 1024
+    public_rate_limit_per_minute: int = Field(default=60, ge=1)
+    statistics_page_public: bool = True
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("letter_number_format")
+    @classmethod
+    def _check_number_format(cls, value: str) -> str:
+        validate_number_template(value)
+        return value
+
+    @field_validator("signatory_nip")
+    @classmethod
+    def _check_nip(cls, value: str) -> str:
+        digits = value.replace(" ", "")
+        if len(digits) != 18 or not digits.isascii() or not digits.isdigit():
+            raise ValueError("signatory NIP must have 18 digits")
+        return digits
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _production_needs_real_key(self) -> Settings:
+        if self.env == "production" and self.signing_p12 is None:
+            raise ValueError(
+                "SKK_ENV=production needs the office's signing key: set SKK_SIGNING_P12 "
+                "(and SKK_SIGNING_P12_PASSWORD); the development key is not accepted"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

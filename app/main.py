@@ -1,0 +1,71 @@
+"""The FastAPI application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.api import health, keys, regions, residents
+from app.api.problems import install_problem_handlers
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.middleware import RequestLogMiddleware
+from app.services.signer import load_signer
+
+log = logging.getLogger("app")
+
+DESCRIPTION = """
+The population office's (Disdukcapil) system of record for residents' e-KTP recording status,
+and the issuer of the **Surat Keterangan Kependudukan**: a digitally signed PDF letter that
+serves as an interim ID for a resident who is obliged to hold an e-KTP but has no card yet.
+
+Authenticate with an API key: `Authorization: Bearer skk_...` (the **Authorize** button).
+Errors are RFC 9457 `application/problem+json` with a stable `code`.
+Lists are paginated: `limit` (default 50, max 500) and the opaque `cursor` from `next_cursor`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application for these settings (tests pass their own)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="SKK service",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "residents", "description": "Residents and their e-KTP recording status"},
+            {"name": "regions", "description": "Kode wilayah (Kepmendagri)"},
+            {"name": "api keys", "description": "Keys, roles and the calling key"},
+            {"name": "health", "description": "Readiness"},
+        ],
+    )
+    engine = make_engine(settings.database_url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    # Refuse to start with a key that cannot sign: better now than at the first letter.
+    app.state.signer = load_signer(settings)
+
+    install_problem_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
+        )
+    app.add_middleware(RequestLogMiddleware)
+    for module in (health, regions, residents, keys):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,18 @@
+"""ORM models; importing this package registers every table on Base.metadata."""
+
+from app.models.api_key import ApiKey
+from app.models.idempotency import IdempotencyRecord
+from app.models.letter import Letter, LetterCounter
+from app.models.recording_event import RecordingEvent
+from app.models.region import Region
+from app.models.resident import Resident
+
+__all__ = [
+    "ApiKey",
+    "IdempotencyRecord",
+    "Letter",
+    "LetterCounter",
+    "RecordingEvent",
+    "Region",
+    "Resident",
+]

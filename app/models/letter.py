@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column
+
+from app.db import Base
+from app.models._types import UtcDateTime, utcnow
+
+
+class LetterCounter(Base):
+    """The last sequence number handed out in a (series, year); locked while a letter is issued."""
+
+    __tablename__ = "letter_counters"
+
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class Letter(Base):
+    """An issued Surat Keterangan Kependudukan with its signed PDF, stored as issued."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        Index("ix_letters_resident_id_status", "resident_id", "status"),
+        Index("ix_letters_kelurahan_code_issued_at", "kelurahan_code", "issued_at"),
+        Index("ix_letters_issued_at", "issued_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(120), unique=True)
+    series: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id"))
+    resident_nik: Mapped[str] = mapped_column(String(16))
+    resident_name: Mapped[str] = mapped_column(String(120))
+    kelurahan_code: Mapped[str] = mapped_column(String(13))
+    kecamatan_code: Mapped[str] = mapped_column(String(8))
+    purpose: Mapped[str] = mapped_column(String(300))
+    wording: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    # Stored: valid, revoked, superseded, void. "expired" is derived from valid_until.
+    status: Mapped[str] = mapped_column(String(12), default="valid")
+    status_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    superseded_by_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    signatory_name: Mapped[str] = mapped_column(String(120))
+    signatory_title: Mapped[str] = mapped_column(String(200))
+    signatory_nip: Mapped[str] = mapped_column(String(18))
+    verification_token: Mapped[str] = mapped_column(String(64), unique=True)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_size: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    issued_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), default=None)

@@ -1,0 +1,134 @@
+"""Shared enums, constrained types and the page envelope."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from app.data import known_regencies
+from app.domain.kk import parse_kk
+from app.domain.nik import parse_nik
+
+T = TypeVar("T")
+
+
+class Sex(StrEnum):
+    laki_laki = "laki_laki"
+    perempuan = "perempuan"
+
+
+class BloodType(StrEnum):
+    A = "A"
+    B = "B"
+    AB = "AB"
+    O = "O"  # noqa: E741
+    A_pos = "A+"
+    A_neg = "A-"
+    B_pos = "B+"
+    B_neg = "B-"
+    AB_pos = "AB+"
+    AB_neg = "AB-"
+    O_pos = "O+"
+    O_neg = "O-"
+    tidak_tahu = "tidak_tahu"
+
+
+class Religion(StrEnum):
+    islam = "islam"
+    kristen = "kristen"
+    katolik = "katolik"
+    hindu = "hindu"
+    buddha = "buddha"
+    khonghucu = "khonghucu"
+    kepercayaan = "kepercayaan"
+
+
+class MaritalStatus(StrEnum):
+    belum_kawin = "belum_kawin"
+    kawin = "kawin"
+    cerai_hidup = "cerai_hidup"
+    cerai_mati = "cerai_mati"
+
+
+class Citizenship(StrEnum):
+    WNI = "WNI"
+    WNA = "WNA"
+
+
+class ResidencyStatus(StrEnum):
+    active = "active"
+    moved_out = "moved_out"
+    deceased = "deceased"
+
+
+class Role(StrEnum):
+    admin = "admin"
+    operator = "operator"
+    kelurahan = "kelurahan"
+    auditor = "auditor"
+
+
+def _nik(value: str) -> str:
+    return parse_nik(value, known_regencies=known_regencies()).nik
+
+
+def _kk(value: str) -> str:
+    return parse_kk(value, known_regencies=known_regencies())
+
+
+_KELURAHAN_CODE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+def _kelurahan_code(value: str) -> str:
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) == 10:
+        value = f"{value[:2]}.{value[2:4]}.{value[4:6]}.{value[6:]}"
+    if not _KELURAHAN_CODE.match(value):
+        raise ValueError("kelurahan_code must look like 53.71.04.1001")
+    return value
+
+
+def _rt_rw(value: str | int) -> str:
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 3 or int(text) == 0:
+        raise ValueError("must be a number from 001 to 999")
+    return text.zfill(3)
+
+
+def _not_future(value: date) -> date:
+    if value > date.today():
+        raise ValueError("must not be in the future")
+    return value
+
+
+Nik = Annotated[str, AfterValidator(_nik), Field(examples=["5371044108900001"])]
+KkNumber = Annotated[str, AfterValidator(_kk), Field(examples=["5371041503150003"])]
+KelurahanCode = Annotated[str, AfterValidator(_kelurahan_code), Field(examples=["53.71.04.1001"])]
+RtRw = Annotated[str, BeforeValidator(_rt_rw), Field(examples=["007"])]
+PastDate = Annotated[date, AfterValidator(_not_future)]
+Name = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list; pass next_cursor back as `cursor` for the next one."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    code: str
+    request_id: str | None = None
+    errors: list[dict[str, object]] | None = None

@@ -1,0 +1,68 @@
+"""API key models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.common import KelurahanCode, Role
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"name": "Loket 1 Disdukcapil", "role": "operator"},
+                {
+                    "name": "Kelurahan Oebobo",
+                    "role": "kelurahan",
+                    "kelurahan_code": "53.71.04.1001",
+                },
+            ]
+        },
+    )
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    role: Role
+    kelurahan_code: KelurahanCode | None = None
+
+
+class ApiKeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    role: Role
+    kelurahan_code: str | None
+    prefix: str = Field(description="The first characters of the key, to tell keys apart")
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The secret key. It is shown this once and never again.")
+
+
+class Me(BaseModel):
+    key_id: int | None
+    name: str
+    role: Role
+    kelurahan_code: str | None
+
+
+class RegionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    signer: str

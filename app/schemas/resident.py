@@ -1,0 +1,185 @@
+"""Resident request and response models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from app.domain.recording import RecordingStatus
+from app.schemas.common import (
+    BloodType,
+    Citizenship,
+    KelurahanCode,
+    KkNumber,
+    MaritalStatus,
+    Name,
+    Nik,
+    PastDate,
+    Religion,
+    ResidencyStatus,
+    RtRw,
+    Sex,
+)
+
+
+def _squash_spaces(value: object) -> object:
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+Text = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=200)]
+CleanName = Annotated[Name, BeforeValidator(_squash_spaces)]
+
+RESIDENT_EXAMPLE = {
+    "nik": "5371044108900001",
+    "kk_number": "5371041503150003",
+    "full_name": "MARIA YULIANA NDUN",
+    "birth_place": "KUPANG",
+    "birth_date": "1990-08-01",
+    "sex": "perempuan",
+    "blood_type": "O",
+    "religion": "katolik",
+    "marital_status": "kawin",
+    "occupation": "GURU",
+    "citizenship": "WNI",
+    "has_itap": False,
+    "address": "JL. W.J. LALAMENTIK NO. 12",
+    "rt": "007",
+    "rw": "003",
+    "kelurahan_code": "53.71.04.1001",
+    "residency_status": "active",
+    "recording_status": "unregistered",
+}
+
+
+class _ResidentFields(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kk_number: KkNumber
+    full_name: CleanName
+    birth_place: Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=80)]
+    birth_date: PastDate
+    sex: Sex
+    blood_type: BloodType = BloodType.tidak_tahu
+    religion: Religion
+    marital_status: MaritalStatus
+    occupation: Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=80)]
+    citizenship: Citizenship = Citizenship.WNI
+    has_itap: bool = Field(False, description="WNA only: holds a permanent stay permit (ITAP)")
+    address: Text
+    rt: RtRw
+    rw: RtRw
+    kelurahan_code: KelurahanCode
+    residency_status: ResidencyStatus = ResidencyStatus.active
+
+
+class ResidentCreate(_ResidentFields):
+    """A new resident. `recording_status` is the status they already have (default unregistered)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [RESIDENT_EXAMPLE]})
+
+    nik: Nik
+    recording_status: RecordingStatus = RecordingStatus.unregistered
+
+    @model_validator(mode="after")
+    def _itap_only_for_wna(self) -> ResidentCreate:
+        if self.has_itap and self.citizenship is Citizenship.WNI:
+            raise ValueError("has_itap applies to WNA only; a WNI has no ITAP")
+        return self
+
+
+class ResidentUpdate(BaseModel):
+    """A partial correction: only the fields sent change. NIK and recording status do not
+    change here (recording status changes through recording-events)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"address": "JL. EL TARI NO. 5", "rt": "002"}]},
+    )
+
+    kk_number: KkNumber | None = None
+    full_name: CleanName | None = None
+    birth_place: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    birth_date: PastDate | None = None
+    sex: Sex | None = None
+    blood_type: BloodType | None = None
+    religion: Religion | None = None
+    marital_status: MaritalStatus | None = None
+    occupation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    citizenship: Citizenship | None = None
+    has_itap: bool | None = None
+    address: Text | None = None
+    rt: RtRw | None = None
+    rw: RtRw | None = None
+    kelurahan_code: KelurahanCode | None = None
+    residency_status: ResidencyStatus | None = None
+
+
+class ResidentRead(BaseModel):
+    """A resident as stored, with the computed fields."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    nik: str
+    kk_number: str
+    full_name: str
+    birth_place: str
+    birth_date: date
+    sex: Sex
+    blood_type: BloodType
+    religion: Religion
+    marital_status: MaritalStatus
+    occupation: str
+    citizenship: Citizenship
+    has_itap: bool
+    address: str
+    rt: str
+    rw: str
+    kelurahan_code: str
+    kelurahan_name: str
+    kecamatan_code: str
+    kecamatan_name: str
+    residency_status: ResidencyStatus
+    recording_status: RecordingStatus
+    recording_status_at: datetime | None
+    wajib_ktp: bool
+    created_at: datetime
+    updated_at: datetime
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="Things worth a second look that are not errors, e.g. a birth date that "
+        "differs from the one in the NIK",
+    )
+
+
+class RecordingEventCreate(BaseModel):
+    """A recording status change; `occurred_at` defaults to now."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "bio_captured",
+                    "occurred_at": "2026-11-20T09:30:00+08:00",
+                    "note": "Perekaman di kantor Disdukcapil",
+                }
+            ]
+        },
+    )
+
+    status: RecordingStatus
+    occurred_at: datetime | None = None
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class RecordingEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    status: RecordingStatus
+    occurred_at: datetime
+    note: str | None
+    source: str
+    recorded_at: datetime

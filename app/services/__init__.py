@@ -1,0 +1,1 @@
+"""Use cases over a Session. No FastAPI here; services never commit."""

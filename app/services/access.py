@@ -1,0 +1,45 @@
+"""Who is calling, and what they may see and change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.errors import Forbidden
+from app.schemas.common import Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The API key behind a request."""
+
+    key_id: int | None
+    name: str
+    role: Role
+    kelurahan_code: str | None = None
+
+    @property
+    def can_write_residents(self) -> bool:
+        return self.role in (Role.admin, Role.operator, Role.kelurahan)
+
+    @property
+    def can_issue_letters(self) -> bool:
+        return self.role in (Role.admin, Role.operator)
+
+    def sees_kelurahan(self, kelurahan_code: str) -> bool:
+        """A kelurahan key sees only its own kelurahan; every other role sees all."""
+        return self.kelurahan_code is None or self.kelurahan_code == kelurahan_code
+
+
+# The command line acts as an administrator of its own machine.
+SYSTEM = Principal(key_id=None, name="system", role=Role.admin)
+
+
+def require(principal: Principal, *roles: Role) -> None:
+    """Refuse the call unless the principal has one of the roles."""
+    if principal.role not in roles:
+        allowed = ", ".join(r.value for r in roles)
+        raise Forbidden(
+            f"this action needs one of the roles {allowed}; your key has the role "
+            f"{principal.role.value}",
+            code="role_not_allowed",
+        )

@@ -1,0 +1,96 @@
+"""API keys: random secrets, stored only as a SHA-256 hash, shown once."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInput, NotFound, Unauthorized, field_error
+from app.models import ApiKey, Region
+from app.models._types import utcnow
+from app.schemas.common import Role
+from app.services.access import Principal
+
+KEY_PREFIX = "skk_"
+
+
+@dataclass(frozen=True)
+class NewKey:
+    key: ApiKey
+    secret: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_key(
+    session: Session, *, name: str, role: Role, kelurahan_code: str | None = None
+) -> NewKey:
+    """Create a key; the secret is returned here and never again."""
+    if role is Role.kelurahan:
+        if not kelurahan_code:
+            raise InvalidInput(
+                "a kelurahan key must name its kelurahan_code",
+                code="kelurahan_required",
+                errors=[field_error(["body", "kelurahan_code"], "required for role kelurahan")],
+            )
+        region = session.get(Region, kelurahan_code)
+        if region is None or region.level != "kelurahan_desa":
+            raise InvalidInput(
+                f"kelurahan {kelurahan_code} is not a known kelurahan/desa",
+                code="unknown_kelurahan",
+                errors=[field_error(["body", "kelurahan_code"], "not a known kelurahan/desa")],
+            )
+    elif kelurahan_code:
+        raise InvalidInput(
+            "only a kelurahan key is bound to a kelurahan_code",
+            code="kelurahan_not_allowed",
+            errors=[field_error(["body", "kelurahan_code"], "only for role kelurahan")],
+        )
+    # 32 random bytes: 256 bits, far beyond guessing.
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey(
+        name=name,
+        role=role.value,
+        kelurahan_code=kelurahan_code,
+        prefix=secret[:12],
+        secret_sha256=_digest(secret),
+    )
+    session.add(key)
+    session.flush()
+    return NewKey(key=key, secret=secret)
+
+
+def authenticate(session: Session, secret: str) -> Principal:
+    """The principal of a presented key; 401 when unknown or revoked."""
+    digest = _digest(secret)
+    key = session.scalar(select(ApiKey).where(ApiKey.secret_sha256 == digest))
+    # The lookup is by digest; the compare is constant-time all the same.
+    if key is None or not hmac.compare_digest(key.secret_sha256, digest):
+        raise Unauthorized("the API key is not known", code="invalid_api_key")
+    if key.revoked_at is not None:
+        raise Unauthorized("the API key was revoked", code="revoked_api_key")
+    return Principal(
+        key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
+    )
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, newest first (hashes never leave the service)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id.desc())))
+
+
+def revoke_key(session: Session, *, key_id: int) -> ApiKey:
+    """Revoke a key; it stops working at once. Revoking twice is harmless."""
+    key = session.get(ApiKey, key_id)
+    if key is None:
+        raise NotFound(f"API key {key_id} does not exist", code="api_key_not_found")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+    return key

@@ -1,0 +1,371 @@
+"""Residents: register, read, list, correct, and record e-KTP recording status changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.domain.nik import NikError, check_nik_agreement, normalize_nik, parse_nik
+from app.domain.people import is_wajib_ktp
+from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
+from app.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+    field_error,
+)
+from app.models import RecordingEvent, Resident
+from app.models._types import utcnow
+from app.schemas.resident import ResidentCreate, ResidentRead
+from app.services import letters_hooks
+from app.services.access import Principal
+from app.services.pagination import decode_cursor, encode_cursor
+from app.services.regions import kelurahan_exists, region_names
+
+# A clock a little ahead of ours is not "the future".
+_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class ResidentFilters:
+    kelurahan_code: str | None = None
+    kecamatan_code: str | None = None
+    recording_status: RecordingStatus | None = None
+    wajib_ktp: bool | None = None
+    q: str | None = None
+
+
+def kecamatan_of(kelurahan_code: str) -> str:
+    """'53.71.04.1001' -> '53.71.04'."""
+    return kelurahan_code.rsplit(".", 1)[0]
+
+
+def seventeenth_birthday_cutoff(on: date) -> date:
+    """The latest birth date of someone who is 17 or older on `on`."""
+    try:
+        return on.replace(year=on.year - 17)
+    except ValueError:  # 29 February in a non-leap year
+        return date(on.year - 17, 2, 28)
+
+
+def wajib_ktp_clause(on: date) -> ColumnElement[bool]:
+    """SQL for the wajib KTP rule (UU 24/2013 Pasal 63) on a given day."""
+    return and_(
+        Resident.residency_status == "active",
+        or_(Resident.citizenship == "WNI", and_(Resident.citizenship == "WNA", Resident.has_itap)),
+        or_(
+            Resident.birth_date <= seventeenth_birthday_cutoff(on),
+            Resident.marital_status != "belum_kawin",
+        ),
+    )
+
+
+def resident_wajib_ktp(resident: Resident, on: date | None = None) -> bool:
+    """Whether the resident is wajib KTP today (or on `on`)."""
+    return is_wajib_ktp(
+        citizenship=resident.citizenship,
+        has_itap=resident.has_itap,
+        birth_date=resident.birth_date,
+        marital_status=resident.marital_status,
+        residency_status=resident.residency_status,
+        on=on or date.today(),
+    )
+
+
+def etag(resident: Resident) -> str:
+    """The resident's entity tag: it changes with every stored change."""
+    return f'"{resident.version}"'
+
+
+def to_read(
+    session: Session, resident: Resident, warnings: list[str] | None = None
+) -> ResidentRead:
+    """The API view of a stored resident."""
+    names = region_names(session)
+    return ResidentRead.model_validate(
+        {
+            **{c: getattr(resident, c) for c in _STORED_FIELDS},
+            "kelurahan_name": names.get(resident.kelurahan_code, ""),
+            "kecamatan_name": names.get(resident.kecamatan_code, ""),
+            "wajib_ktp": resident_wajib_ktp(resident),
+            "warnings": warnings or [],
+        }
+    )
+
+
+_COMPUTED_FIELDS = {"kelurahan_name", "kecamatan_name", "wajib_ktp", "warnings"}
+_STORED_FIELDS = tuple(f for f in ResidentRead.model_fields if f not in _COMPUTED_FIELDS)
+
+
+def path_nik(raw: str) -> str:
+    """A NIK from a URL, normalised; 422 when it cannot be one."""
+    try:
+        return normalize_nik(raw)
+    except NikError as exc:
+        raise InvalidInput(
+            f"NIK in the path: {exc}", errors=[field_error(["path", "nik"], str(exc))]
+        ) from exc
+
+
+def get_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
+    """The resident with this NIK, if the actor may see them (404 otherwise, so nothing leaks)."""
+    nik = path_nik(nik)
+    resident = session.scalar(select(Resident).where(Resident.nik == nik))
+    if resident is None or not actor.sees_kelurahan(resident.kelurahan_code):
+        raise NotFound("no resident with this NIK", code="resident_not_found")
+    return resident
+
+
+def agreement_warnings(
+    *, nik: str, birth_date: date, sex: str, loc_prefix: list[str | int]
+) -> list[str]:
+    """Check that the NIK's sex and birth date agree with the record (sex must; date may warn)."""
+    info = parse_nik(nik)
+    try:
+        return check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
+    except NikError as exc:
+        raise InvalidInput(
+            str(exc), code="nik_sex_mismatch", errors=[field_error([*loc_prefix, "sex"], str(exc))]
+        ) from exc
+
+
+def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[str | int]) -> None:
+    if not kelurahan_exists(session, code):
+        raise InvalidInput(
+            f"kelurahan {code} is not a known kelurahan/desa",
+            code="unknown_kelurahan",
+            errors=[field_error(loc, f"{code} is not a known kelurahan/desa")],
+        )
+    if not actor.sees_kelurahan(code):
+        raise Forbidden(
+            f"a kelurahan key for {actor.kelurahan_code} can only register and move residents "
+            "within its own kelurahan",
+            code="other_kelurahan",
+        )
+
+
+def create_resident(
+    session: Session, *, data: ResidentCreate, actor: Principal, source: str = "api"
+) -> ResidentRead:
+    """Register a resident; 409 when the NIK is already registered."""
+    _check_kelurahan(session, data.kelurahan_code, actor, ["body", "kelurahan_code"])
+    warnings = agreement_warnings(
+        nik=data.nik, birth_date=data.birth_date, sex=data.sex.value, loc_prefix=["body"]
+    )
+    if session.scalar(select(Resident.id).where(Resident.nik == data.nik)) is not None:
+        raise Conflict("a resident with this NIK is already registered", code="nik_exists")
+    now = utcnow()
+    values = data.model_dump(mode="python", exclude={"recording_status"})
+    resident = Resident(
+        **{k: (v.value if hasattr(v, "value") else v) for k, v in values.items()},
+        kecamatan_code=kecamatan_of(data.kelurahan_code),
+        recording_status=RecordingStatus.unregistered.value,
+        created_at=now,
+        updated_at=now,
+        version=1,
+    )
+    session.add(resident)
+    session.flush()
+    if data.recording_status is not RecordingStatus.unregistered:
+        _add_event(
+            session,
+            resident,
+            status=data.recording_status,
+            occurred_at=now,
+            note="status at registration",
+            source=source,
+            actor=actor,
+        )
+    return to_read(session, resident, warnings)
+
+
+def list_residents(
+    session: Session,
+    *,
+    filters: ResidentFilters,
+    limit: int,
+    cursor: str | None,
+    actor: Principal,
+) -> tuple[list[Resident], str | None]:
+    """A page of residents in registration order, within the actor's scope."""
+    query = filtered_query(filters, actor).order_by(Resident.id).limit(limit + 1)
+    if cursor:
+        after = decode_cursor(cursor).get("id")
+        if not isinstance(after, int):
+            decode_cursor("!")  # raises the same 422 as any foreign cursor
+        query = query.where(Resident.id > after)
+    rows = list(session.scalars(query))
+    next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def filtered_query(filters: ResidentFilters, actor: Principal) -> Any:
+    """SELECT of residents matching the list filters and the actor's scope."""
+    query = select(Resident)
+    if actor.kelurahan_code:
+        query = query.where(Resident.kelurahan_code == actor.kelurahan_code)
+    if filters.kelurahan_code:
+        query = query.where(Resident.kelurahan_code == filters.kelurahan_code)
+    if filters.kecamatan_code:
+        query = query.where(Resident.kecamatan_code == filters.kecamatan_code)
+    if filters.recording_status:
+        query = query.where(Resident.recording_status == filters.recording_status.value)
+    if filters.wajib_ktp is not None:
+        clause = wajib_ktp_clause(date.today())
+        query = query.where(clause if filters.wajib_ktp else ~clause)
+    if filters.q:
+        q = filters.q.strip()
+        digits = "".join(ch for ch in q if ch not in " .-")
+        if digits.isascii() and digits.isdigit():
+            query = query.where(Resident.nik.startswith(digits, autoescape=True))
+        else:
+            query = query.where(
+                func.lower(Resident.full_name).startswith(q.lower(), autoescape=True)
+            )
+    return query
+
+
+def update_resident(
+    session: Session,
+    *,
+    nik: str,
+    changes: dict[str, Any],
+    if_match: str | None,
+    actor: Principal,
+) -> ResidentRead:
+    """Apply a partial correction; 412 when If-Match names an older version."""
+    resident = get_resident(session, nik=nik, actor=actor)
+    if if_match is not None and if_match.strip() not in (etag(resident), "*"):
+        raise PreconditionFailed(
+            "the resident was changed since you read it: GET it again and reapply your change",
+            code="stale_resident",
+        )
+    changes = {k: (v.value if hasattr(v, "value") else v) for k, v in changes.items()}
+    if "kelurahan_code" in changes:
+        _check_kelurahan(session, changes["kelurahan_code"], actor, ["body", "kelurahan_code"])
+    merged = {c: changes.get(c, getattr(resident, c)) for c in ("citizenship", "has_itap")}
+    if merged["has_itap"] and merged["citizenship"] == "WNI":
+        raise InvalidInput(
+            "has_itap applies to WNA only; a WNI has no ITAP",
+            errors=[field_error(["body", "has_itap"], "only a WNA holds an ITAP")],
+        )
+    warnings = agreement_warnings(
+        nik=resident.nik,
+        birth_date=changes.get("birth_date", resident.birth_date),
+        sex=changes.get("sex", resident.sex),
+        loc_prefix=["body"],
+    )
+    changed = {k: v for k, v in changes.items() if getattr(resident, k) != v}
+    if not changed:
+        return to_read(session, resident, warnings)
+    old_residency = resident.residency_status
+    for field, value in changed.items():
+        setattr(resident, field, value)
+    if "kelurahan_code" in changed:
+        resident.kecamatan_code = kecamatan_of(resident.kelurahan_code)
+    resident.version += 1
+    resident.updated_at = utcnow()
+    if old_residency == "active" and resident.residency_status != "active":
+        letters_hooks.void_valid_letters(
+            session,
+            resident=resident,
+            reason=f"residency_status became {resident.residency_status}",
+        )
+    session.flush()
+    return to_read(session, resident, warnings)
+
+
+def record_event(
+    session: Session,
+    *,
+    nik: str,
+    status: RecordingStatus,
+    occurred_at: datetime | None,
+    note: str | None,
+    actor: Principal,
+) -> RecordingEvent:
+    """Move the resident's recording status; 409 with the allowed next values when refused."""
+    resident = get_resident(session, nik=nik, actor=actor)
+    if not actor.can_write_residents:
+        raise Forbidden("your key may not record status changes", code="role_not_allowed")
+    now = utcnow()
+    when = occurred_at or now
+    if when.tzinfo is None:
+        raise InvalidInput(
+            "occurred_at needs a time zone, e.g. 2026-11-20T09:30:00+08:00",
+            errors=[field_error(["body", "occurred_at"], "time zone missing")],
+        )
+    if when > now + _CLOCK_SKEW:
+        raise InvalidInput(
+            "occurred_at is in the future",
+            errors=[field_error(["body", "occurred_at"], "must not be in the future")],
+        )
+    if resident.recording_status_at is not None and when < resident.recording_status_at:
+        raise InvalidInput(
+            f"occurred_at is before the current status ({resident.recording_status}, "
+            f"{resident.recording_status_at.isoformat()}); history is kept in order",
+            code="event_out_of_order",
+            errors=[field_error(["body", "occurred_at"], "before the current status")],
+        )
+    try:
+        check_move(RecordingStatus(resident.recording_status), status)
+    except RecordingMoveError as exc:
+        raise Conflict(
+            str(exc),
+            code="recording_move_not_allowed",
+            extra={"allowed_next": [s.value for s in exc.allowed]},
+        ) from exc
+    event = _add_event(
+        session, resident, status=status, occurred_at=when, note=note, source="api", actor=actor
+    )
+    return event
+
+
+def _add_event(
+    session: Session,
+    resident: Resident,
+    *,
+    status: RecordingStatus,
+    occurred_at: datetime,
+    note: str | None,
+    source: str,
+    actor: Principal,
+) -> RecordingEvent:
+    event = RecordingEvent(
+        resident_id=resident.id,
+        status=status.value,
+        occurred_at=occurred_at,
+        note=note,
+        source=source,
+        api_key_id=actor.key_id,
+        recorded_at=utcnow(),
+    )
+    session.add(event)
+    resident.recording_status = status.value
+    resident.recording_status_at = occurred_at
+    resident.version += 1
+    resident.updated_at = utcnow()
+    if status is RecordingStatus.card_issued:
+        letters_hooks.void_valid_letters(
+            session, resident=resident, reason="KTP-el card issued (card_issued)"
+        )
+    session.flush()
+    return event
+
+
+def list_events(session: Session, *, nik: str, actor: Principal) -> list[RecordingEvent]:
+    """The resident's recording history, oldest first."""
+    resident = get_resident(session, nik=nik, actor=actor)
+    return list(
+        session.scalars(
+            select(RecordingEvent)
+            .where(RecordingEvent.resident_id == resident.id)
+            .order_by(RecordingEvent.occurred_at, RecordingEvent.id)
+        )
+    )

@@ -1,0 +1,277 @@
+"""Residents over HTTP: create, read, list, correct; roles and scope."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.factories import KELURAHAN, OTHER_KELURAHAN, nik_for, resident_payload
+
+URL = "/api/v1/residents"
+
+
+def create(client, keys, **overrides):  # type: ignore[no-untyped-def]
+    response = client.post(URL, json=resident_payload(**overrides), headers=keys.operator)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_create_then_read_returns_computed_fields(client, keys) -> None:
+    body = resident_payload(birth_date="1990-08-01", marital_status="kawin")
+    created = client.post(URL, json=body, headers=keys.operator)
+    assert created.status_code == 201
+    assert created.headers["location"] == f"{URL}/{body['nik']}"
+    data = created.json()
+    assert data["kelurahan_name"] == "Oebobo"
+    assert data["kecamatan_code"] == "53.71.04"
+    assert data["kecamatan_name"] == "Oebobo"
+    assert data["wajib_ktp"] is True
+    assert data["recording_status"] == "unregistered"
+    assert data["warnings"] == []
+
+    read = client.get(f"{URL}/{body['nik']}", headers=keys.auditor)
+    assert read.status_code == 200
+    assert read.headers["etag"]
+    assert read.json()["full_name"] == "MARIA YULIANA NDUN"
+
+
+def test_nik_with_separators_is_normalised(client, keys) -> None:
+    nik = nik_for(date(1985, 3, 12), "laki_laki")
+    dotted = f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"
+    data = create(client, keys, nik=dotted, sex="laki_laki", birth_date="1985-03-12")
+    assert data["nik"] == nik
+    assert client.get(f"{URL}/{nik[:6]}-{nik[6:]}", headers=keys.admin).status_code == 200
+
+
+def test_duplicate_nik_is_409(client, keys) -> None:
+    data = create(client, keys)
+    again = client.post(URL, json=resident_payload(nik=data["nik"]), headers=keys.operator)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json()["code"] == "nik_exists"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "fragment"),
+    [
+        ({"nik": "5371044108900000"}, "nik", "serial 0000"),
+        ({"nik": "9971044108900001"}, "nik", "99.71 is not a known"),
+        ({"nik": "5371043208900001"}, "nik", "day 32"),
+        ({"nik": "537104410890001"}, "nik", "16 digits"),
+        ({"kk_number": "5371040000000001"}, "kk_number", ""),
+        ({"rt": "abc"}, "rt", "001 to 999"),
+        ({"sex": "pria"}, "sex", ""),
+        ({"birth_date": (date.today() + timedelta(days=2)).isoformat()}, "birth_date", "future"),
+        ({"kelurahan_code": "Oebobo"}, "kelurahan_code", "53.71.04.1001"),
+        ({"religion": "jedi"}, "religion", ""),
+        ({"full_name": ""}, "full_name", ""),
+        ({"has_itap": True}, "body", "WNA only"),
+        ({"unknown_field": 1}, "unknown_field", ""),
+    ],
+)
+def test_invalid_fields_are_422_naming_the_field(client, keys, overrides, field, fragment) -> None:
+    body = resident_payload(**overrides)
+    if "nik" in overrides:
+        body["nik"] = overrides["nik"]
+    response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation_error"
+    locs = [e["loc"][-1] if e["loc"][-1] != "body" else "body" for e in problem["errors"]]
+    assert field in locs
+    assert any(fragment in e["msg"] for e in problem["errors"])
+
+
+def test_sex_disagreeing_with_nik_is_refused(client, keys) -> None:
+    body = resident_payload(sex="perempuan")
+    body["sex"] = "laki_laki"
+    response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 422
+    assert response.json()["code"] == "nik_sex_mismatch"
+    assert response.json()["errors"][0]["loc"] == ["body", "sex"]
+
+
+def test_birth_date_disagreeing_with_nik_is_a_warning(client, keys) -> None:
+    body = resident_payload(birth_date="1990-08-01")
+    body["birth_date"] = "1990-08-02"
+    response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 201
+    assert response.json()["warnings"]
+
+
+def test_unknown_kelurahan_is_422(client, keys) -> None:
+    response = client.post(
+        URL, json=resident_payload(kelurahan_code="53.71.04.9999"), headers=keys.operator
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "unknown_kelurahan"
+
+
+def test_wajib_ktp_boundary_at_17th_birthday(client, keys) -> None:
+    today = date.today()
+    turning = (
+        today.replace(year=today.year - 17)
+        if not (today.month == 2 and today.day == 29)
+        else date(today.year - 17, 2, 28)
+    )
+    data = create(client, keys, birth_date=turning.isoformat())
+    assert data["wajib_ktp"] is True
+    younger = create(client, keys, birth_date=(turning + timedelta(days=1)).isoformat())
+    assert younger["wajib_ktp"] is False
+    married = create(
+        client, keys, birth_date=(turning + timedelta(days=365)).isoformat(), marital_status="kawin"
+    )
+    assert married["wajib_ktp"] is True
+
+
+def test_list_filters_and_cursor_pagination(client, keys) -> None:
+    for i in range(5):
+        create(client, keys, full_name=f"YOHANES {i}")
+    create(client, keys, full_name="SITI AMINAH", kelurahan_code=OTHER_KELURAHAN)
+    page1 = client.get(URL, params={"limit": 2, "kelurahan_code": KELURAHAN}, headers=keys.admin)
+    assert page1.status_code == 200
+    assert len(page1.json()["items"]) == 2
+    cursor = page1.json()["next_cursor"]
+    page2 = client.get(
+        URL, params={"limit": 2, "kelurahan_code": KELURAHAN, "cursor": cursor}, headers=keys.admin
+    )
+    page3 = client.get(
+        URL,
+        params={"limit": 2, "kelurahan_code": KELURAHAN, "cursor": page2.json()["next_cursor"]},
+        headers=keys.admin,
+    )
+    names = [r["full_name"] for p in (page1, page2, page3) for r in p.json()["items"]]
+    assert names == [f"YOHANES {i}" for i in range(5)]
+    assert page3.json()["next_cursor"] is None
+
+    by_name = client.get(URL, params={"q": "siti"}, headers=keys.admin).json()["items"]
+    assert [r["full_name"] for r in by_name] == ["SITI AMINAH"]
+    by_kecamatan = client.get(URL, params={"kecamatan_code": "53.71.01"}, headers=keys.admin)
+    assert len(by_kecamatan.json()["items"]) == 1
+    nik = by_name[0]["nik"]
+    by_nik = client.get(URL, params={"q": nik}, headers=keys.admin).json()["items"]
+    assert [r["nik"] for r in by_nik] == [nik]
+    bad = client.get(URL, params={"cursor": "garbage"}, headers=keys.admin)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
+
+def test_list_filter_wajib_ktp(client, keys) -> None:
+    create(client, keys, birth_date="1990-01-01")
+    create(client, keys, birth_date=(date.today() - timedelta(days=365 * 10)).isoformat())
+    wajib = client.get(URL, params={"wajib_ktp": "true"}, headers=keys.admin).json()["items"]
+    not_wajib = client.get(URL, params={"wajib_ktp": "false"}, headers=keys.admin).json()["items"]
+    assert [r["wajib_ktp"] for r in wajib] == [True]
+    assert [r["wajib_ktp"] for r in not_wajib] == [False]
+
+
+def test_patch_with_etag_and_stale_if_match(client, keys) -> None:
+    data = create(client, keys)
+    url = f"{URL}/{data['nik']}"
+    etag = client.get(url, headers=keys.operator).headers["etag"]
+    changed = client.patch(
+        url, json={"address": "JL. EL TARI NO. 5"}, headers={**keys.operator, "If-Match": etag}
+    )
+    assert changed.status_code == 200
+    assert changed.json()["address"] == "JL. EL TARI NO. 5"
+    assert changed.headers["etag"] != etag
+    stale = client.patch(url, json={"rt": "001"}, headers={**keys.operator, "If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "stale_resident"
+    assert client.get(url, headers=keys.operator).json()["rt"] == "007"
+
+
+def test_patch_refuses_nik_and_recording_status(client, keys) -> None:
+    data = create(client, keys)
+    url = f"{URL}/{data['nik']}"
+    assert (
+        client.patch(url, json={"nik": "5371040101900001"}, headers=keys.operator).status_code
+        == 422
+    )
+    assert (
+        client.patch(
+            url, json={"recording_status": "card_issued"}, headers=keys.operator
+        ).status_code
+        == 422
+    )
+
+
+def test_patch_sex_against_nik_is_refused(client, keys) -> None:
+    data = create(client, keys, sex="perempuan")
+    response = client.patch(
+        f"{URL}/{data['nik']}", json={"sex": "laki_laki"}, headers=keys.operator
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "nik_sex_mismatch"
+
+
+def test_kelurahan_key_sees_only_its_own(client, keys) -> None:
+    own = create(client, keys)
+    other = create(client, keys, kelurahan_code=OTHER_KELURAHAN)
+    assert client.get(f"{URL}/{own['nik']}", headers=keys.kelurahan).status_code == 200
+    hidden = client.get(f"{URL}/{other['nik']}", headers=keys.kelurahan)
+    assert hidden.status_code == 404
+    # Same answer as a NIK that does not exist at all: existence does not leak.
+    missing = client.get(f"{URL}/{nik_for(date(1970, 1, 1))}", headers=keys.kelurahan)
+    assert hidden.json()["code"] == missing.json()["code"] == "resident_not_found"
+    listed = client.get(URL, headers=keys.kelurahan).json()["items"]
+    assert [r["nik"] for r in listed] == [own["nik"]]
+    assert (
+        client.patch(
+            f"{URL}/{other['nik']}", json={"rt": "001"}, headers=keys.kelurahan
+        ).status_code
+        == 404
+    )
+    moved = client.patch(
+        f"{URL}/{own['nik']}", json={"kelurahan_code": OTHER_KELURAHAN}, headers=keys.kelurahan
+    )
+    assert moved.status_code == 403
+    elsewhere = client.post(
+        URL, json=resident_payload(kelurahan_code=OTHER_KELURAHAN), headers=keys.kelurahan
+    )
+    assert elsewhere.status_code == 403
+    assert client.post(URL, json=resident_payload(), headers=keys.kelurahan).status_code == 201
+
+
+def test_auditor_cannot_write(client, keys) -> None:
+    data = create(client, keys)
+    assert client.post(URL, json=resident_payload(), headers=keys.auditor).status_code == 403
+    assert (
+        client.patch(f"{URL}/{data['nik']}", json={"rt": "001"}, headers=keys.auditor).status_code
+        == 403
+    )
+    event = client.post(
+        f"{URL}/{data['nik']}/recording-events",
+        json={"status": "bio_captured"},
+        headers=keys.auditor,
+    )
+    assert event.status_code == 403
+
+
+def test_every_resident_endpoint_needs_a_key(client) -> None:
+    for method, path in [
+        ("get", URL),
+        ("post", URL),
+        ("get", f"{URL}/5371044108900001"),
+        ("patch", f"{URL}/5371044108900001"),
+        ("get", f"{URL}/5371044108900001/recording-events"),
+        ("post", f"{URL}/5371044108900001/recording-events"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 401, (method, path)
+        assert response.json()["code"] == "missing_api_key"
+    bad = client.get(URL, headers={"Authorization": "Bearer skk_nope"})
+    assert bad.status_code == 401 and bad.json()["code"] == "invalid_api_key"
+
+
+def test_idempotency_key_replays_and_refuses_other_body(client, keys) -> None:
+    body = resident_payload()
+    headers = {**keys.operator, "Idempotency-Key": "abc-1"}
+    first = client.post(URL, json=body, headers=headers)
+    second = client.post(URL, json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert second.headers.get("idempotent-replayed") == "true"
+    other = client.post(URL, json=resident_payload(), headers=headers)
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"

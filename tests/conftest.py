@@ -1,0 +1,130 @@
+"""Test setup: migrations from empty to head on SQLite and (when configured) PostgreSQL; the
+same API suite runs against both; each test starts from empty tables (regions kept)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from app.config import Settings
+from app.db import Base, make_engine, make_sessionmaker, session_scope
+from app.main import create_app
+from app.migrate import upgrade_to_head
+from app.schemas.common import Role
+from app.services.keys import create_key
+from app.services.regions import load_regions
+from tests.factories import KELURAHAN, OTHER_KELURAHAN
+
+POSTGRES_URL = os.environ.get("SKK_TEST_POSTGRES_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(
+                not POSTGRES_URL,
+                reason="PostgreSQL tests need SKK_TEST_POSTGRES_URL "
+                "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/skk_test); .ci/run sets it",
+            ),
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("skk-data")
+
+
+def _fresh_engine(backend: str, tmp: Path) -> Engine:
+    if backend == "sqlite":
+        return make_engine(f"sqlite:///{tmp / 'test.db'}")
+    assert POSTGRES_URL
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as conn:  # start from an empty schema: migrations run from nothing
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    return engine
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A database migrated from empty to head, with the region codes loaded."""
+    engine = _fresh_engine(request.param, tmp_path_factory.mktemp(request.param))
+    upgrade_to_head(engine)
+    with session_scope(make_sessionmaker(engine)) as session:
+        load_regions(session)
+    yield engine
+    engine.dispose()
+
+
+_KEEP = {"regions", "alembic_version"}
+
+
+@pytest.fixture(autouse=False)
+def clean_db(engine: Engine) -> Iterator[Engine]:
+    """Empty every table but the reference data after the test."""
+    yield engine
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in _KEEP:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def settings(clean_db: Engine, data_dir: Path) -> Settings:
+    return Settings(
+        database_url=clean_db.url.render_as_string(hide_password=False),
+        data_dir=data_dir,
+        public_base_url="http://testserver",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def sessionmaker_(clean_db: Engine):  # type: ignore[no-untyped-def]
+    return make_sessionmaker(clean_db)
+
+
+@pytest.fixture
+def app(settings: Settings):  # type: ignore[no-untyped-def]
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+class Keys:
+    """Bearer headers for one key of each role."""
+
+    def __init__(self, sessionmaker_) -> None:  # type: ignore[no-untyped-def]
+        with session_scope(sessionmaker_) as session:
+            self.admin = self._make(session, Role.admin)
+            self.operator = self._make(session, Role.operator)
+            self.auditor = self._make(session, Role.auditor)
+            self.kelurahan = self._make(session, Role.kelurahan, KELURAHAN)
+            self.other_kelurahan = self._make(session, Role.kelurahan, OTHER_KELURAHAN)
+
+    @staticmethod
+    def _make(session, role: Role, kelurahan: str | None = None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        created = create_key(
+            session, name=f"test {role.value}", role=role, kelurahan_code=kelurahan
+        )
+        return {"Authorization": f"Bearer {created.secret}"}
+
+
+@pytest.fixture
+def keys(sessionmaker_) -> Keys:  # type: ignore[no-untyped-def]
+    return Keys(sessionmaker_)
