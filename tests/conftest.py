@@ -22,6 +22,14 @@ from app.services.regions import load_regions
 from tests.factories import KELURAHAN, OTHER_KELURAHAN
 
 POSTGRES_URL = os.environ.get("SKK_TEST_POSTGRES_URL")
+if os.environ.get("SKK_TEST_REQUIRE_POSTGRES") and not POSTGRES_URL:
+    raise RuntimeError("SKK_TEST_REQUIRE_POSTGRES is set but SKK_TEST_POSTGRES_URL is not")
+
+
+def pytest_report_header() -> str:
+    if POSTGRES_URL:
+        return "PostgreSQL tests: ON (SKK_TEST_POSTGRES_URL is set)"
+    return "PostgreSQL tests: SKIPPED (set SKK_TEST_POSTGRES_URL to run them)"
 BACKENDS = [
     "sqlite",
     pytest.param(
