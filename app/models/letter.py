@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.db import Base
@@ -27,6 +27,14 @@ class Letter(Base):
         Index("ix_letters_resident_id_status", "resident_id", "status"),
         Index("ix_letters_kelurahan_code_issued_at", "kelurahan_code", "issued_at"),
         Index("ix_letters_issued_at", "issued_at"),
+        # Last line of defence for "one valid letter per resident at a time".
+        Index(
+            "uq_letters_one_valid_per_resident",
+            "resident_id",
+            unique=True,
+            sqlite_where=text("status = 'valid'"),
+            postgresql_where=text("status = 'valid'"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

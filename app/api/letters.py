@@ -1,0 +1,197 @@
+"""Letters: issue, list, read, download, revoke."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep
+from app.api.idempotency import body_bytes, run_idempotent
+from app.api.problems import problem_responses
+from app.domain.nik import NikError, normalize_nik
+from app.errors import InvalidInput, field_error
+from app.schemas.common import KelurahanCode, Page
+from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterStatus
+from app.services import letters
+from app.services.letters import LetterFilters, path_letter_id
+
+router = APIRouter(prefix="/api/v1", tags=["letters"])
+
+RawBody = Annotated[bytes, Depends(body_bytes)]
+
+
+@router.post(
+    "/residents/{nik}/letters",
+    summary="Issue a Surat Keterangan Kependudukan",
+    status_code=201,
+    response_model=LetterRead,
+    responses={
+        **problem_responses(401, 403, 404, 409, 422),
+        409: {
+            "description": "Not eligible: `code` is one of not_wajib_ktp, card_already_issued, "
+            "recording_needs_follow_up, resident_not_active, valid_letter_exists; `detail` is a "
+            "sentence the clerk can read to the resident",
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        },
+    },
+)
+def issue_letter(
+    nik: str,
+    body: LetterCreate,
+    request: Request,
+    raw: RawBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Issuer,
+) -> JSONResponse:
+    """Number, render, sign and store the letter in one transaction; a failure stores nothing
+    and uses no number. With `Idempotency-Key`, a retry returns the same letter."""
+    signer = request.app.state.signer
+    return run_idempotent(
+        request,
+        session,
+        actor,
+        raw,
+        lambda: letters.to_read(
+            letters.issue_letter(
+                session,
+                nik=nik,
+                purpose=body.purpose,
+                supersede=body.supersede,
+                supersede_reason=body.supersede_reason,
+                actor=actor,
+                settings=settings,
+                signer=signer,
+            ),
+            settings,
+        ),
+        headers=lambda r: {"Location": f"/api/v1/letters/{r.id}"},  # type: ignore[attr-defined]
+    )
+
+
+def letter_filters(
+    status: LetterStatus | None = None,
+    kelurahan_code: Annotated[KelurahanCode | None, Query()] = None,
+    kecamatan_code: Annotated[
+        str | None, Query(pattern=r"^\d{2}\.\d{2}\.\d{2}$", examples=["53.71.04"])
+    ] = None,
+    nik: Annotated[str | None, Query(description="The holder's NIK")] = None,
+    issued_from: date | None = None,
+    issued_to: date | None = None,
+) -> LetterFilters:
+    """The list filters of the letters."""
+    normalised = None
+    if nik:
+        try:
+            normalised = normalize_nik(nik)
+        except NikError as exc:
+            raise InvalidInput(
+                f"nik: {exc}", errors=[field_error(["query", "nik"], str(exc))]
+            ) from exc
+    return LetterFilters(
+        status=status,
+        kelurahan_code=kelurahan_code,
+        kecamatan_code=kecamatan_code,
+        nik=normalised,
+        issued_from=issued_from,
+        issued_to=issued_to,
+    )
+
+
+@router.get(
+    "/letters",
+    summary="List letters",
+    response_model=Page[LetterRead],
+    responses=problem_responses(401, 422),
+)
+def list_letters(
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: CurrentKey,
+    filters: Annotated[LetterFilters, Depends(letter_filters)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> Page[LetterRead]:
+    """Letters newest first; a kelurahan key sees its own kelurahan's only."""
+    rows, next_cursor = letters.list_letters(
+        session, filters=filters, limit=limit, cursor=cursor, actor=actor
+    )
+    return Page[LetterRead](
+        items=[letters.to_read(r, settings) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/letters/{letter_id}",
+    summary="Read a letter",
+    response_model=LetterRead,
+    responses=problem_responses(401, 404),
+)
+def get_letter(
+    letter_id: str, session: SessionDep, settings: SettingsDep, actor: CurrentKey
+) -> LetterRead:
+    """One letter with its status (expired is derived from the date)."""
+    letter = letters.get_letter(session, letter_id=path_letter_id(letter_id), actor=actor)
+    return letters.to_read(letter, settings)
+
+
+def _filename(number: str) -> str:
+    return "SKK-" + re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-") + ".pdf"
+
+
+@router.get(
+    "/letters/{letter_id}/pdf",
+    summary="Download the signed PDF",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The signed PDF as issued"},
+        304: {"description": "Not modified (If-None-Match)"},
+        **problem_responses(401, 404),
+    },
+)
+def download_pdf(
+    letter_id: str,
+    session: SessionDep,
+    actor: CurrentKey,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """The stored signed bytes exactly; `ETag` is their SHA-256."""
+    letter, pdf = letters.letter_pdf(session, letter_id=path_letter_id(letter_id), actor=actor)
+    etag = f'"{letter.pdf_sha256}"'
+    if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+        return Response(status_code=304, headers={"ETag": etag})
+    return Response(
+        content=pdf,
+        media_type="application/pdf",
+        headers={
+            "ETag": etag,
+            "Content-Disposition": f'attachment; filename="{_filename(letter.number)}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post(
+    "/letters/{letter_id}/revoke",
+    summary="Revoke a letter",
+    response_model=LetterRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def revoke_letter(
+    letter_id: str,
+    body: LetterRevoke,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Issuer,
+) -> LetterRead:
+    """Operator or admin. The verification page shows REVOKED with the reason from now on."""
+    letter = letters.revoke_letter(
+        session, letter_id=path_letter_id(letter_id), reason=body.reason, actor=actor
+    )
+    return letters.to_read(letter, settings)

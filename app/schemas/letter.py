@@ -1,0 +1,85 @@
+"""Letter request and response models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class LetterStatus(StrEnum):
+    valid = "valid"
+    expired = "expired"
+    revoked = "revoked"
+    superseded = "superseded"
+    void = "void"
+
+
+class LetterCreate(BaseModel):
+    """What the clerk asks for. A resident with a valid letter needs `supersede` and a reason."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {"purpose": "Pembukaan rekening bank"},
+                {
+                    "purpose": "Pendaftaran sekolah anak",
+                    "supersede": True,
+                    "supersede_reason": "Surat sebelumnya hilang",
+                },
+            ]
+        },
+    )
+
+    purpose: Annotated[str, Field(min_length=3, max_length=300)]
+    supersede: bool = False
+    supersede_reason: Annotated[str, Field(min_length=3, max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _reason_with_supersede(self) -> LetterCreate:
+        if self.supersede and not self.supersede_reason:
+            raise ValueError("supersede_reason is required when supersede is true")
+        return self
+
+
+class LetterRevoke(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"examples": [{"reason": "Diterbitkan untuk penduduk yang salah"}]},
+    )
+
+    reason: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class SignatoryRead(BaseModel):
+    name: str
+    title: str
+    nip: str
+
+
+class DocumentRead(BaseModel):
+    sha256: str
+    size: int
+    url: str
+
+
+class LetterRead(BaseModel):
+    id: str
+    number: str
+    resident_nik: str
+    resident_name: str
+    kelurahan_code: str
+    purpose: str
+    issued_at: datetime
+    valid_from: date
+    valid_until: date
+    status: LetterStatus
+    status_reason: str | None
+    signatory: SignatoryRead
+    verification_url: str
+    document: DocumentRead

@@ -1,0 +1,348 @@
+"""Letters: issue (number, render, sign, store in one transaction), list, read, revoke."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.documents.render import LetterContent, Office, Signatory, render_letter
+from app.documents.signing import LetterSigner
+from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
+from app.domain.numbering import format_letter_number
+from app.domain.recording import RecordingStatus
+from app.errors import Conflict, NotFound
+from app.models import Letter, LetterCounter, Resident
+from app.models._types import utcnow
+from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
+from app.services.access import Principal
+from app.services.pagination import decode_cursor, encode_cursor
+from app.services.regions import region_names
+from app.services.residents import get_resident, resident_wajib_ktp
+
+
+@dataclass(frozen=True)
+class LetterFilters:
+    status: LetterStatus | None = None
+    kelurahan_code: str | None = None
+    kecamatan_code: str | None = None
+    nik: str | None = None
+    issued_from: date | None = None
+    issued_to: date | None = None
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clipped to the month's end (31 Aug + 6 = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def effective_status(letter: Letter, today: date | None = None) -> LetterStatus:
+    """The stored status, with `expired` derived from the date."""
+    if letter.status == "valid" and letter.valid_until < (today or date.today()):
+        return LetterStatus.expired
+    return LetterStatus(letter.status)
+
+
+def verification_url(settings: Settings, token: str) -> str:
+    return f"{settings.public_base_url}/v/{token}"
+
+
+def to_read(letter: Letter, settings: Settings) -> LetterRead:
+    """The API view of a letter."""
+    status = effective_status(letter)
+    return LetterRead(
+        id=letter.id,
+        number=letter.number,
+        resident_nik=letter.resident_nik,
+        resident_name=letter.resident_name,
+        kelurahan_code=letter.kelurahan_code,
+        purpose=letter.purpose,
+        issued_at=letter.issued_at,
+        valid_from=letter.valid_from,
+        valid_until=letter.valid_until,
+        status=status,
+        status_reason=letter.status_reason
+        if status is not LetterStatus.expired
+        else f"validity ended on {letter.valid_until.isoformat()}",
+        signatory=SignatoryRead(
+            name=letter.signatory_name, title=letter.signatory_title, nip=letter.signatory_nip
+        ),
+        verification_url=verification_url(settings, letter.verification_token),
+        document=DocumentRead(
+            sha256=letter.pdf_sha256,
+            size=letter.pdf_size,
+            url=f"/api/v1/letters/{letter.id}/pdf",
+        ),
+    )
+
+
+def _lock_resident(session: Session, resident: Resident) -> None:
+    # Two clerks issuing for the same resident at once: the second waits, then sees the first.
+    session.execute(select(Resident.id).where(Resident.id == resident.id).with_for_update()).one()
+
+
+def next_number(session: Session, *, settings: Settings, issued_on: date) -> tuple[int, str]:
+    """Allocate the year's next sequence number under a row lock; rolled back with the caller."""
+    series, year = settings.letter_number_series, issued_on.year
+    first = settings.letter_number_first_seq.get(year, 1)
+    dialect = session.get_bind().dialect.name
+    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert_fn(LetterCounter)
+        .values(series=series, year=year, last_seq=first - 1)
+        .on_conflict_do_nothing(index_elements=["series", "year"])
+    )
+    counter = session.execute(
+        select(LetterCounter)
+        .where(LetterCounter.series == series, LetterCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    counter.last_seq += 1
+    seq = counter.last_seq
+    number = format_letter_number(settings.letter_number_format, seq=seq, issued_on=issued_on)
+    return seq, number
+
+
+def _current_letter(session: Session, resident: Resident) -> Letter | None:
+    return session.scalar(
+        select(Letter).where(Letter.resident_id == resident.id, Letter.status == "valid")
+    )
+
+
+def issue_letter(
+    session: Session,
+    *,
+    nik: str,
+    purpose: str,
+    supersede: bool,
+    supersede_reason: str | None,
+    actor: Principal,
+    settings: Settings,
+    signer: LetterSigner,
+    now: datetime | None = None,
+) -> Letter:
+    """Check eligibility, then number, render, sign and store the letter in one transaction."""
+    resident = get_resident(session, nik=nik, actor=actor)
+    _lock_resident(session, resident)
+    session.refresh(resident)
+    status = RecordingStatus(resident.recording_status)
+    refusal = letter_refusal(
+        residency_status=resident.residency_status,
+        wajib_ktp=resident_wajib_ktp(resident),
+        recording_status=status,
+    )
+    if refusal is not None:
+        raise Conflict(
+            refusal_message(
+                refusal,
+                residency_status=resident.residency_status,
+                recording_status_at=resident.recording_status_at.date()
+                if resident.recording_status_at
+                else None,
+                recording_status=status,
+                foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
+            ),
+            code=refusal.value,
+        )
+    now = now or utcnow()
+    today = now.date()
+    current = _current_letter(session, resident)
+    if current is not None and effective_status(current, today) is LetterStatus.expired:
+        # Materialise the expiry so the one-valid-letter index makes room for the new one.
+        current.status, current.status_reason = "expired", "validity ended"
+        current.status_changed_at = now
+        session.flush()
+        current = None
+    if current is not None and not supersede:
+        raise Conflict(
+            f"Penduduk ini masih memiliki surat keterangan yang berlaku (nomor {current.number}, "
+            f"berlaku sampai {current.valid_until.isoformat()}); kirim supersede: true dengan "
+            "alasan untuk menggantinya.",
+            code="valid_letter_exists",
+            extra={"letter_id": current.id, "letter_number": current.number},
+        )
+
+    seq, number = next_number(session, settings=settings, issued_on=today)
+    token = secrets.token_urlsafe(24)  # 192 bits
+    letter_id = str(uuid.uuid4())
+    valid_until = add_months(today, settings.letter_validity_months)
+    names = region_names(session)
+    content = LetterContent(
+        office=Office(
+            government=settings.office_government,
+            agency=settings.office_agency,
+            address=settings.office_address,
+            city=settings.office_city,
+        ),
+        signatory=Signatory(
+            name=settings.signatory_name,
+            title=settings.signatory_title,
+            nip=settings.signatory_nip,
+        ),
+        number=number,
+        issued_on=today,
+        valid_from=today,
+        valid_until=valid_until,
+        purpose=purpose,
+        wording=letter_wording(status).value,
+        nik=resident.nik,
+        full_name=resident.full_name,
+        birth_place=resident.birth_place,
+        birth_date=resident.birth_date,
+        sex=resident.sex,
+        blood_type=resident.blood_type,
+        address=resident.address,
+        rt=resident.rt,
+        rw=resident.rw,
+        kelurahan=names.get(resident.kelurahan_code, resident.kelurahan_code),
+        kecamatan=names.get(resident.kecamatan_code, resident.kecamatan_code),
+        religion=resident.religion,
+        marital_status=resident.marital_status,
+        occupation=resident.occupation,
+        citizenship=resident.citizenship,
+        verification_url=verification_url(settings, token),
+        verification_token=token,
+        development_signature=signer.development,
+    )
+    pdf = signer.sign(render_letter(content), location=settings.office_city)
+
+    if current is not None:
+        current.status = "superseded"
+        current.status_reason = supersede_reason
+        current.status_changed_at = now
+        current.superseded_by_id = letter_id
+        session.flush()
+    letter = Letter(
+        id=letter_id,
+        number=number,
+        series=settings.letter_number_series,
+        year=today.year,
+        seq=seq,
+        resident_id=resident.id,
+        resident_nik=resident.nik,
+        resident_name=resident.full_name,
+        kelurahan_code=resident.kelurahan_code,
+        kecamatan_code=resident.kecamatan_code,
+        purpose=purpose,
+        wording=content.wording,
+        issued_at=now,
+        valid_from=today,
+        valid_until=valid_until,
+        status="valid",
+        signatory_name=settings.signatory_name,
+        signatory_title=settings.signatory_title,
+        signatory_nip=settings.signatory_nip,
+        verification_token=token,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        pdf=pdf,
+        issued_by_key_id=actor.key_id,
+    )
+    session.add(letter)
+    session.flush()
+    return letter
+
+
+def get_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
+    """A letter by id, if the actor may see it (404 otherwise)."""
+    letter = session.get(Letter, letter_id)
+    if letter is None or not actor.sees_kelurahan(letter.kelurahan_code):
+        raise NotFound("no letter with this id", code="letter_not_found")
+    return letter
+
+
+def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[Letter, bytes]:
+    """The letter and its signed PDF exactly as issued."""
+    letter = get_letter(session, letter_id=letter_id, actor=actor)
+    return letter, letter.pdf
+
+
+def list_letters(
+    session: Session, *, filters: LetterFilters, limit: int, cursor: str | None, actor: Principal
+) -> tuple[list[Letter], str | None]:
+    """Letters newest first, within the actor's scope."""
+    today = date.today()
+    query = select(Letter).order_by(Letter.issued_at.desc(), Letter.id.desc()).limit(limit + 1)
+    if actor.kelurahan_code:
+        query = query.where(Letter.kelurahan_code == actor.kelurahan_code)
+    if filters.kelurahan_code:
+        query = query.where(Letter.kelurahan_code == filters.kelurahan_code)
+    if filters.kecamatan_code:
+        query = query.where(Letter.kecamatan_code == filters.kecamatan_code)
+    if filters.nik:
+        query = query.where(Letter.resident_nik == filters.nik)
+    if filters.issued_from:
+        query = query.where(Letter.valid_from >= filters.issued_from)
+    if filters.issued_to:
+        query = query.where(Letter.valid_from <= filters.issued_to)
+    if filters.status is LetterStatus.valid:
+        query = query.where(Letter.status == "valid", Letter.valid_until >= today)
+    elif filters.status is LetterStatus.expired:
+        query = query.where(
+            or_(
+                Letter.status == "expired",
+                and_(Letter.status == "valid", Letter.valid_until < today),
+            )
+        )
+    elif filters.status is not None:
+        query = query.where(Letter.status == filters.status.value)
+    if cursor:
+        position = decode_cursor(cursor)
+        try:
+            issued_at = datetime.fromisoformat(str(position["issued_at"]))
+            last_id = str(position["id"])
+        except (KeyError, ValueError):
+            decode_cursor("!")
+            raise
+        query = query.where(
+            or_(
+                Letter.issued_at < issued_at,
+                and_(Letter.issued_at == issued_at, Letter.id < last_id),
+            )
+        )
+    rows = list(session.scalars(query))
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor(issued_at=last.issued_at.isoformat(), id=last.id)
+    return rows[:limit], next_cursor
+
+
+def revoke_letter(session: Session, *, letter_id: str, reason: str, actor: Principal) -> Letter:
+    """Revoke a valid letter with a reason; the QR page says REVOKED from now on."""
+    letter = get_letter(session, letter_id=letter_id, actor=actor)
+    session.execute(select(Letter.id).where(Letter.id == letter.id).with_for_update()).one()
+    session.refresh(letter)
+    status = effective_status(letter)
+    if status is not LetterStatus.valid:
+        raise Conflict(
+            f"only a valid letter can be revoked; this one is {status.value}",
+            code="letter_not_valid",
+        )
+    letter.status, letter.status_reason, letter.status_changed_at = "revoked", reason, utcnow()
+    session.flush()
+    return letter
+
+
+def path_letter_id(raw: str) -> str:
+    """A letter id from a URL; anything that is not a UUID is simply not found."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise NotFound("no letter with this id", code="letter_not_found") from None

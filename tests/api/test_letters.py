@@ -1,0 +1,221 @@
+"""Letters over HTTP: issue, eligibility, supersede, void, revoke, download, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from app.domain.masking import mask_nik
+from tests.factories import OTHER_KELURAHAN, resident_payload
+
+RESIDENTS = "/api/v1/residents"
+
+
+def _resident(client, keys, **overrides) -> dict:  # type: ignore[no-untyped-def]
+    response = client.post(RESIDENTS, json=resident_payload(**overrides), headers=keys.operator)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _issue(client, keys, nik, purpose="Pembukaan rekening bank", **extra):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"{RESIDENTS}/{nik}/letters", json={"purpose": purpose, **extra}, headers=keys.operator
+    )
+
+
+def _move(client, keys, nik, status):  # type: ignore[no-untyped-def]
+    response = client.post(
+        f"{RESIDENTS}/{nik}/recording-events", json={"status": status}, headers=keys.operator
+    )
+    assert response.status_code == 201, response.text
+
+
+def _text(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_issue_download_and_read_back(client, keys) -> None:
+    resident = _resident(client, keys, full_name="NGUYỄN THỊ ŁUCJA")
+    response = _issue(client, keys, resident["nik"])
+    assert response.status_code == 201, response.text
+    letter = response.json()
+    year = date.today().year
+    assert re.fullmatch(rf"470/0001/Disdukcapil/[IVX]+/{year}", letter["number"])
+    assert letter["status"] == "valid"
+    assert letter["resident_nik"] == resident["nik"]
+    assert letter["verification_url"].startswith("http://testserver/v/")
+    token = letter["verification_url"].rsplit("/", 1)[1]
+    assert len(token) >= 22 and resident["nik"] not in token
+
+    pdf = client.get(letter["document"]["url"], headers=keys.kelurahan)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["etag"] == f'"{letter["document"]["sha256"]}"'
+    assert hashlib.sha256(pdf.content).hexdigest() == letter["document"]["sha256"]
+    assert "attachment" in pdf.headers["content-disposition"]
+    assert f"470-0001-Disdukcapil" in pdf.headers["content-disposition"]
+    text = _text(pdf.content)
+    assert resident["nik"] in text
+    assert "NGUYỄN THỊ ŁUCJA" in text
+    assert letter["number"] in text
+    again = client.get(letter["document"]["url"], headers=keys.operator)
+    assert again.content == pdf.content
+    not_modified = client.get(
+        letter["document"]["url"], headers={**keys.operator, "If-None-Match": pdf.headers["etag"]}
+    )
+    assert not_modified.status_code == 304
+
+    assert client.get(f"/api/v1/letters/{letter['id']}", headers=keys.auditor).json() == letter
+
+
+def test_numbers_follow_each_other(client, keys) -> None:
+    numbers = []
+    for _ in range(3):
+        resident = _resident(client, keys)
+        numbers.append(_issue(client, keys, resident["nik"]).json()["number"])
+    assert [n.split("/")[1] for n in numbers] == ["0001", "0002", "0003"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "phrase"),
+    [
+        ({"residency_status": "moved_out"}, "resident_not_active", "pindah"),
+        ({"residency_status": "deceased"}, "resident_not_active", "meninggal"),
+        ({"birth_date": "2015-01-01"}, "not_wajib_ktp", "17 tahun"),
+        ({"citizenship": "WNA"}, "not_wajib_ktp", "WNA"),
+        ({"recording_status": "card_issued"}, "card_already_issued", "sudah menerima KTP-el"),
+        ({"recording_status": "duplicate_record"}, "recording_needs_follow_up", "ditindaklanjuti"),
+    ],
+)
+def test_ineligible_residents_get_409_with_a_sentence(client, keys, setup, code, phrase) -> None:
+    resident = _resident(client, keys, **setup)
+    response = _issue(client, keys, resident["nik"])
+    assert response.status_code == 409
+    assert response.json()["code"] == code
+    assert phrase in response.json()["detail"]
+
+
+def test_wording_differs_for_unregistered_and_recorded(client, keys) -> None:
+    unregistered = _resident(client, keys)
+    recorded = _resident(client, keys, recording_status="print_ready_record")
+    texts = {}
+    for name, resident in (("unregistered", unregistered), ("recorded", recorded)):
+        letter = _issue(client, keys, resident["nik"]).json()
+        texts[name] = " ".join(_text(client.get(letter["document"]["url"], headers=keys.operator).content).split())
+    assert "belum melakukan perekaman" in texts["unregistered"]
+    assert "belum melakukan perekaman" not in texts["recorded"]
+    assert "dalam proses" in texts["recorded"]
+
+
+def test_one_valid_letter_then_supersede(client, keys) -> None:
+    resident = _resident(client, keys)
+    first = _issue(client, keys, resident["nik"]).json()
+    refused = _issue(client, keys, resident["nik"])
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "valid_letter_exists"
+    assert refused.json()["letter_id"] == first["id"]
+    no_reason = _issue(client, keys, resident["nik"], supersede=True)
+    assert no_reason.status_code == 422
+    second = _issue(
+        client, keys, resident["nik"], supersede=True, supersede_reason="Surat sebelumnya hilang"
+    )
+    assert second.status_code == 201
+    old = client.get(f"/api/v1/letters/{first['id']}", headers=keys.operator).json()
+    assert old["status"] == "superseded"
+    assert old["status_reason"] == "Surat sebelumnya hilang"
+    listed = client.get(
+        "/api/v1/letters", params={"nik": resident["nik"], "status": "valid"}, headers=keys.operator
+    ).json()["items"]
+    assert [letter["id"] for letter in listed] == [second.json()["id"]]
+
+
+def test_card_issued_voids_the_letter(client, keys) -> None:
+    resident = _resident(client, keys, recording_status="card_shipped")
+    letter = _issue(client, keys, resident["nik"]).json()
+    _move(client, keys, resident["nik"], "card_issued")
+    voided = client.get(f"/api/v1/letters/{letter['id']}", headers=keys.operator).json()
+    assert voided["status"] == "void"
+    assert "card_issued" in voided["status_reason"]
+
+
+@pytest.mark.parametrize("residency", ["moved_out", "deceased"])
+def test_moving_out_or_dying_voids_the_letter(client, keys, residency) -> None:
+    resident = _resident(client, keys)
+    letter = _issue(client, keys, resident["nik"]).json()
+    patched = client.patch(
+        f"{RESIDENTS}/{resident['nik']}", json={"residency_status": residency}, headers=keys.operator
+    )
+    assert patched.status_code == 200
+    voided = client.get(f"/api/v1/letters/{letter['id']}", headers=keys.operator).json()
+    assert voided["status"] == "void"
+
+
+def test_revoke(client, keys) -> None:
+    resident = _resident(client, keys)
+    letter = _issue(client, keys, resident["nik"]).json()
+    url = f"/api/v1/letters/{letter['id']}/revoke"
+    assert client.post(url, json={"reason": "salah orang"}, headers=keys.kelurahan).status_code == 403
+    assert client.post(url, json={}, headers=keys.operator).status_code == 422
+    revoked = client.post(url, json={"reason": "Diterbitkan untuk penduduk yang salah"}, headers=keys.operator)
+    assert revoked.status_code == 200
+    assert revoked.json()["status"] == "revoked"
+    twice = client.post(url, json={"reason": "lagi"}, headers=keys.operator)
+    assert twice.status_code == 409 and twice.json()["code"] == "letter_not_valid"
+    # A revoked letter no longer blocks a new one.
+    assert _issue(client, keys, resident["nik"]).status_code == 201
+
+
+def test_idempotent_issue_returns_the_same_letter(client, keys) -> None:
+    resident = _resident(client, keys)
+    headers = {**keys.operator, "Idempotency-Key": "letter-1"}
+    body = {"purpose": "Pembukaan rekening bank"}
+    first = client.post(f"{RESIDENTS}/{resident['nik']}/letters", json=body, headers=headers)
+    second = client.post(f"{RESIDENTS}/{resident['nik']}/letters", json=body, headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    other = client.post(
+        f"{RESIDENTS}/{resident['nik']}/letters", json={"purpose": "Lain"}, headers=headers
+    )
+    assert other.status_code == 422
+    listed = client.get("/api/v1/letters", headers=keys.operator).json()["items"]
+    assert len(listed) == 1
+
+
+def test_kelurahan_scope_on_letters(client, keys) -> None:
+    own = _resident(client, keys)
+    other = _resident(client, keys, kelurahan_code=OTHER_KELURAHAN)
+    own_letter = _issue(client, keys, own["nik"]).json()
+    other_letter = _issue(client, keys, other["nik"]).json()
+    listed = client.get("/api/v1/letters", headers=keys.kelurahan).json()["items"]
+    assert [letter["id"] for letter in listed] == [own_letter["id"]]
+    for path in (f"/api/v1/letters/{other_letter['id']}", other_letter["document"]["url"]):
+        assert client.get(path, headers=keys.kelurahan).status_code == 404
+    assert client.post(f"{RESIDENTS}/{own['nik']}/letters", json={"purpose": "Bank"}, headers=keys.kelurahan).status_code == 403
+    assert client.get("/api/v1/letters/not-a-uuid", headers=keys.operator).status_code == 404
+
+
+def test_letter_list_filters_and_pages(client, keys) -> None:
+    ids = []
+    for _ in range(3):
+        resident = _resident(client, keys)
+        ids.append(_issue(client, keys, resident["nik"]).json()["id"])
+    page1 = client.get("/api/v1/letters", params={"limit": 2}, headers=keys.operator).json()
+    page2 = client.get(
+        "/api/v1/letters", params={"limit": 2, "cursor": page1["next_cursor"]}, headers=keys.operator
+    ).json()
+    got = [letter["id"] for letter in page1["items"] + page2["items"]]
+    assert sorted(got) == sorted(ids) and len(set(got)) == 3
+    assert page2["next_cursor"] is None
+    today = date.today().isoformat()
+    assert len(client.get("/api/v1/letters", params={"issued_from": today}, headers=keys.operator).json()["items"]) == 3
+    assert client.get("/api/v1/letters", params={"status": "revoked"}, headers=keys.operator).json()["items"] == []
+    assert client.get("/api/v1/letters", params={"nik": "12"}, headers=keys.operator).status_code == 422
+
+
+def test_masked_nik_helper_keeps_region_and_serial() -> None:
+    assert mask_nik("5371044108900001") == "537104******0001"
