@@ -10,6 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.masking import mask_text_niks
+from app.services.audit import RequestContext, request_context
 
 log = logging.getLogger("app.request")
 
@@ -32,6 +33,10 @@ class RequestLogMiddleware:
             return
         request_id = _incoming_id(scope) or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
+        client = scope.get("client")
+        token = request_context.set(
+            RequestContext(request_id=request_id, client_address=client[0] if client else None)
+        )
         started = time.perf_counter()
         status = 500
 
@@ -60,6 +65,7 @@ class RequestLogMiddleware:
             if principal is not None:
                 extra["key_id"] = principal.key_id
             log.info("request", extra=extra)
+            request_context.reset(token)
 
 
 def _incoming_id(scope: Scope) -> str | None:

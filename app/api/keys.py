@@ -31,10 +31,10 @@ def me(principal: CurrentKey) -> Me:
     response_model=ApiKeyCreated,
     responses=problem_responses(401, 403, 422),
 )
-def create_key(body: ApiKeyCreate, session: SessionDep, _: Admin) -> ApiKeyCreated:
+def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
     """Admin only. The answer holds the secret key: it is shown this once."""
     created = keys.create_key(
-        session, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code
+        session, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code, actor=actor
     )
     return ApiKeyCreated(**ApiKeyRead.model_validate(created.key).model_dump(), key=created.secret)
 
@@ -56,7 +56,7 @@ def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
     status_code=204,
     responses=problem_responses(401, 403, 404),
 )
-def revoke_key(key_id: int, session: SessionDep, _: Admin) -> Response:
+def revoke_key(key_id: int, session: SessionDep, actor: Admin) -> Response:
     """Admin only. The key stops working at once."""
-    keys.revoke_key(session, key_id=key_id)
+    keys.revoke_key(session, key_id=key_id, actor=actor)
     return Response(status_code=204)

@@ -137,7 +137,7 @@ def get_letter(
     letter_id: str, session: SessionDep, settings: SettingsDep, actor: CurrentKey
 ) -> LetterRead:
     """One letter with its status (expired is derived from the date)."""
-    letter = letters.get_letter(session, letter_id=path_letter_id(letter_id), actor=actor)
+    letter = letters.read_letter(session, letter_id=path_letter_id(letter_id), actor=actor)
     return letters.to_read(letter, settings)
 
 

@@ -112,7 +112,7 @@ def get_resident(
     nik: str, session: SessionDep, actor: CurrentKey, response: Response
 ) -> ResidentRead:
     """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
-    resident = residents.get_resident(session, nik=nik, actor=actor)
+    resident = residents.read_resident(session, nik=nik, actor=actor)
     response.headers["ETag"] = residents.etag(resident)
     return residents.to_read(session, resident)
 

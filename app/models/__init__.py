@@ -1,6 +1,7 @@
 """ORM models; importing this package registers every table on Base.metadata."""
 
 from app.models.api_key import ApiKey
+from app.models.audit_event import AuditChainHead, AuditEvent, PublicHitCount
 from app.models.idempotency import IdempotencyRecord
 from app.models.letter import Letter, LetterCounter
 from app.models.recording_event import RecordingEvent
@@ -9,6 +10,9 @@ from app.models.resident import Resident
 
 __all__ = [
     "ApiKey",
+    "AuditChainHead",
+    "AuditEvent",
+    "PublicHitCount",
     "IdempotencyRecord",
     "Letter",
     "LetterCounter",

@@ -14,6 +14,7 @@ from app.errors import InvalidInput, NotFound, Unauthorized, field_error
 from app.models import ApiKey, Region
 from app.models._types import utcnow
 from app.schemas.common import Role
+from app.services import audit
 from app.services.access import Principal
 
 KEY_PREFIX = "skk_"
@@ -30,7 +31,12 @@ def _digest(secret: str) -> str:
 
 
 def create_key(
-    session: Session, *, name: str, role: Role, kelurahan_code: str | None = None
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    kelurahan_code: str | None = None,
+    actor: Principal | None = None,
 ) -> NewKey:
     """Create a key; the secret is returned here and never again."""
     if role is Role.kelurahan:
@@ -64,6 +70,14 @@ def create_key(
     )
     session.add(key)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="api_key.created",
+        target_type="api_key",
+        target=str(key.id),
+        details={"role": role.value, "name": name, "kelurahan_code": kelurahan_code},
+    )
     return NewKey(key=key, secret=secret)
 
 
@@ -86,11 +100,18 @@ def list_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.id.desc())))
 
 
-def revoke_key(session: Session, *, key_id: int) -> ApiKey:
+def revoke_key(session: Session, *, key_id: int, actor: Principal | None = None) -> ApiKey:
     """Revoke a key; it stops working at once. Revoking twice is harmless."""
     key = session.get(ApiKey, key_id)
     if key is None:
         raise NotFound(f"API key {key_id} does not exist", code="api_key_not_found")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        audit.record(
+            session,
+            actor=actor,
+            action="api_key.revoked",
+            target_type="api_key",
+            target=str(key_id),
+        )
     return key

@@ -23,6 +23,7 @@ from app.errors import Conflict, NotFound
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
+from app.services import audit
 from app.services.access import Principal
 from app.services.pagination import decode_cursor, encode_cursor
 from app.services.regions import region_names
@@ -228,6 +229,14 @@ def issue_letter(
         current.status_changed_at = now
         current.superseded_by_id = letter_id
         session.flush()
+        audit.record(
+            session,
+            actor=actor,
+            action="letter.superseded",
+            target_type="letter",
+            target=current.number,
+            details={"reason": supersede_reason, "by": number},
+        )
     letter = Letter(
         id=letter_id,
         number=number,
@@ -256,6 +265,14 @@ def issue_letter(
     )
     session.add(letter)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.issued",
+        target_type="letter",
+        target=number,
+        details={"resident": audit.resident_target(resident.nik), "sha256": letter.pdf_sha256},
+    )
     return letter
 
 
@@ -268,9 +285,21 @@ def get_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
 
 
 def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[Letter, bytes]:
-    """The letter and its signed PDF exactly as issued."""
+    """The letter and its signed PDF exactly as issued (the download is audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
+    audit.record(
+        session, actor=actor, action="letter.downloaded", target_type="letter", target=letter.number
+    )
     return letter, letter.pdf
+
+
+def read_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
+    """One letter, with its holder's name and NIK (audited)."""
+    letter = get_letter(session, letter_id=letter_id, actor=actor)
+    audit.record(
+        session, actor=actor, action="letter.read", target_type="letter", target=letter.number
+    )
+    return letter
 
 
 def list_letters(
@@ -317,6 +346,12 @@ def list_letters(
             )
         )
     rows = list(session.scalars(query))
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.listed",
+        details={"returned": min(len(rows), limit), "status": filters.status},
+    )
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -337,6 +372,14 @@ def revoke_letter(session: Session, *, letter_id: str, reason: str, actor: Princ
         )
     letter.status, letter.status_reason, letter.status_changed_at = "revoked", reason, utcnow()
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.revoked",
+        target_type="letter",
+        target=letter.number,
+        details={"reason": reason},
+    )
     return letter
 
 

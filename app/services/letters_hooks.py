@@ -3,18 +3,36 @@ import each other)."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import Letter, Resident
 from app.models._types import utcnow
+from app.services import audit
 
 
 def void_valid_letters(session: Session, *, resident: Resident, reason: str) -> int:
     """Mark the resident's valid letters void, in the caller's transaction."""
-    result = session.execute(
+    numbers = list(
+        session.scalars(
+            select(Letter.number).where(Letter.resident_id == resident.id, Letter.status == "valid")
+        )
+    )
+    if not numbers:
+        return 0
+    session.execute(
         update(Letter)
         .where(Letter.resident_id == resident.id, Letter.status == "valid")
         .values(status="void", status_reason=reason, status_changed_at=utcnow())
+        .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount or 0
+    for number in numbers:
+        audit.record(
+            session,
+            actor=None,
+            action="letter.voided",
+            target_type="letter",
+            target=number,
+            details={"reason": reason},
+        )
+    return len(numbers)

@@ -23,7 +23,7 @@ from app.errors import (
 from app.models import RecordingEvent, Resident
 from app.models._types import utcnow
 from app.schemas.resident import ResidentCreate, ResidentRead
-from app.services import letters_hooks
+from app.services import audit, letters_hooks
 from app.services.access import Principal
 from app.services.pagination import decode_cursor, encode_cursor
 from app.services.regions import kelurahan_exists, region_names
@@ -122,6 +122,19 @@ def get_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     return resident
 
 
+def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
+    """Read one resident's personal data (audited)."""
+    resident = get_resident(session, nik=nik, actor=actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.read",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+    )
+    return resident
+
+
 def agreement_warnings(
     *, nik: str, birth_date: date, sex: str, loc_prefix: list[str | int]
 ) -> list[str]:
@@ -182,6 +195,14 @@ def create_resident(
             source=source,
             actor=actor,
         )
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.created",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+        details={"source": source},
+    )
     return to_read(session, resident, warnings)
 
 
@@ -202,7 +223,21 @@ def list_residents(
         query = query.where(Resident.id > after)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.listed",
+        details={"filters": _filter_details(filters), "returned": min(len(rows), limit)},
+    )
     return rows[:limit], next_cursor
+
+
+def _filter_details(filters: ResidentFilters) -> dict[str, Any]:
+    # A NIK typed into q is masked like everywhere else in the log.
+    values = {k: v for k, v in vars(filters).items() if v is not None}
+    if "q" in values:
+        values["q"] = audit.mask_query(str(values["q"]))
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 
 
 def filtered_query(filters: ResidentFilters, actor: Principal) -> Any:
@@ -269,6 +304,14 @@ def update_resident(
         setattr(resident, field, value)
     if "kelurahan_code" in changed:
         resident.kecamatan_code = kecamatan_of(resident.kelurahan_code)
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.updated",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+        details={"fields": sorted(changed)},
+    )
     resident.version += 1
     resident.updated_at = utcnow()
     if old_residency == "active" and resident.residency_status != "active":
@@ -347,6 +390,14 @@ def _add_event(
         recorded_at=utcnow(),
     )
     session.add(event)
+    audit.record(
+        session,
+        actor=actor,
+        action="recording_event.created",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+        details={"from": resident.recording_status, "to": status.value, "source": source},
+    )
     resident.recording_status = status.value
     resident.recording_status_at = occurred_at
     resident.version += 1
