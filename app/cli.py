@@ -66,6 +66,30 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 @main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the hash chain; name the first entry that was changed or removed (exit 1)."""
+    from app.services.audit import verify_chain
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            report = verify_chain(session)
+    finally:
+        engine.dispose()
+    if report.intact:
+        click.echo(f"audit chain intact: {report.checked} entries")
+        return
+    click.echo(f"audit chain BROKEN at entry {report.first_broken_id}: {report.problem}")
+    sys.exit(1)
+
+
+@main.group()
 def keys() -> None:
     """API keys."""
 

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import health, keys, letters, regions, residents
+from app.api import audit, health, keys, letters, regions, residents
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"name": "letters", "description": "Surat Keterangan Kependudukan: issue, download"},
             {"name": "regions", "description": "Kode wilayah (Kepmendagri)"},
             {"name": "api keys", "description": "Keys, roles and the calling key"},
+            {"name": "audit", "description": "The append-only, hash-chained audit log"},
             {"name": "health", "description": "Readiness"},
         ],
     )
@@ -67,6 +68,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
     app.add_middleware(RequestLogMiddleware)
-    for module in (health, regions, residents, letters, keys):
+    for module in (health, regions, residents, letters, keys, audit):
         app.include_router(module.router)
     return app

@@ -1,0 +1,24 @@
+"""Audit log models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    occurred_at: datetime
+    key_id: int | None
+    role: str | None
+    action: str
+    target_type: str | None
+    target: str | None
+    request_id: str | None
+    client_address: str | None
+    details: dict[str, object]
+    prev_sha256: str
+    sha256: str

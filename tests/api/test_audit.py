@@ -1,0 +1,116 @@
+"""The audit log: what is recorded, who may read it, and that tampering is detected."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from app.db import session_scope
+from app.domain.masking import mask_nik
+from app.services.audit import verify_chain
+from tests.factories import resident_payload
+
+URL = "/api/v1/audit-events"
+
+
+def _actions(client, keys) -> list[str]:  # type: ignore[no-untyped-def]
+    items = client.get(URL, params={"limit": 500}, headers=keys.auditor).json()["items"]
+    return [e["action"] for e in reversed(items)]
+
+
+def _story(client, keys) -> tuple[str, dict]:  # type: ignore[no-untyped-def]
+    body = resident_payload()
+    nik = body["nik"]
+    assert client.post("/api/v1/residents", json=body, headers=keys.operator).status_code == 201
+    client.get(f"/api/v1/residents/{nik}", headers=keys.kelurahan)
+    client.get("/api/v1/residents", params={"q": nik}, headers=keys.operator)
+    client.patch(f"/api/v1/residents/{nik}", json={"rt": "001"}, headers=keys.operator)
+    client.post(
+        f"/api/v1/residents/{nik}/recording-events",
+        json={"status": "bio_captured"},
+        headers=keys.operator,
+    )
+    letter = client.post(
+        f"/api/v1/residents/{nik}/letters", json={"purpose": "Bank"}, headers=keys.operator
+    ).json()
+    client.get(letter["document"]["url"], headers=keys.kelurahan)
+    client.post(
+        f"/api/v1/letters/{letter['id']}/revoke", json={"reason": "salah"}, headers=keys.operator
+    )
+    return nik, letter
+
+
+def test_changes_and_reads_are_recorded_without_full_nik(client, keys) -> None:
+    nik, letter = _story(client, keys)
+    actions = _actions(client, keys)
+    for expected in [
+        "api_key.created",
+        "resident.created",
+        "resident.read",
+        "resident.listed",
+        "resident.updated",
+        "recording_event.created",
+        "letter.issued",
+        "letter.downloaded",
+        "letter.revoked",
+    ]:
+        assert expected in actions, expected
+    page = client.get(URL, params={"limit": 500}, headers=keys.admin)
+    assert nik not in page.text
+    read = client.get(URL, params={"action": "resident.read"}, headers=keys.auditor).json()["items"]
+    assert read[0]["target"] == mask_nik(nik)
+    assert read[0]["role"] == "kelurahan"
+    assert read[0]["request_id"]
+    assert read[0]["client_address"]
+    download = client.get(
+        URL, params={"target": letter["number"], "action": "letter.downloaded"}, headers=keys.admin
+    ).json()["items"]
+    assert len(download) == 1
+
+
+def test_only_admin_and_auditor_read_the_log(client, keys) -> None:
+    assert client.get(URL).status_code == 401
+    for headers in (keys.operator, keys.kelurahan):
+        assert client.get(URL, headers=headers).status_code == 403
+    assert client.get(URL, headers=keys.admin).status_code == 200
+
+
+def test_chain_is_intact_then_edit_is_detected(client, keys, sessionmaker_, engine) -> None:
+    _story(client, keys)
+    with session_scope(sessionmaker_) as session:
+        report = verify_chain(session)
+    assert report.intact and report.checked > 10
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("UPDATE audit_events SET action = 'resident.read' WHERE id = 5"))
+    with session_scope(sessionmaker_) as session:
+        report = verify_chain(session)
+    assert report.first_broken_id == 5
+    assert "changed" in (report.problem or "")
+
+
+def test_deleted_entry_is_detected(client, keys, sessionmaker_, engine) -> None:
+    _story(client, keys)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("DELETE FROM audit_events WHERE id = 3"))
+    with session_scope(sessionmaker_) as session:
+        report = verify_chain(session)
+    assert report.first_broken_id == 3
+    assert "missing" in (report.problem or "")
+
+
+def test_postgres_refuses_update_and_delete(client, keys, engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    _story(client, keys)
+    for statement in (
+        "UPDATE audit_events SET action = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
