@@ -1,0 +1,636 @@
+"""Render the Surat Keterangan Kependudukan (SKK) as a one-page A4 PDF.
+
+The renderer draws straight onto a reportlab canvas (no platypus) because the
+layout is fixed and the whole issue path has a tight latency budget.  Output is
+deterministic: the same ``LetterContent`` always gives identical bytes, which
+keeps the pinned-hash test meaningful and makes re-rendering auditable.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import threading
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from reportlab import rl_config
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
+from reportlab.pdfgen import canvas as rl_canvas
+
+from app.domain.dates import format_date_id
+
+__all__ = [
+    "INFO_KEY_LETTER_NUMBER",
+    "INFO_KEY_VERIFICATION_TOKEN",
+    "LetterContent",
+    "Office",
+    "Signatory",
+    "format_nip",
+    "render_letter",
+]
+
+# Custom document-information keys; the verifier reads them back from the signed
+# revision, so they are part of the signed content.
+INFO_KEY_VERIFICATION_TOKEN = "SKKVerificationToken"
+INFO_KEY_LETTER_NUMBER = "SKKLetterNumber"
+
+WORDINGS = ("not_recorded", "in_process")
+
+
+@dataclass(frozen=True)
+class Office:
+    """The issuing population office; every value comes from settings."""
+
+    government: str  # "PEMERINTAH KOTA KUPANG"
+    agency: str  # "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
+    address: str  # "Jl. ... Kupang"
+    city: str  # "Kupang" (place of signing)
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """The official who signs the letter."""
+
+    name: str
+    title: str
+    nip: str  # raw 18 digits, e.g. "197001011990031001"
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """Everything printed on one letter; enum fields carry API codes."""
+
+    office: Office
+    signatory: Signatory
+    number: str
+    issued_on: date
+    valid_from: date
+    valid_until: date
+    purpose: str
+    wording: str  # "not_recorded" or "in_process"
+    nik: str
+    full_name: str
+    birth_place: str
+    birth_date: date
+    sex: str
+    blood_type: str
+    address: str
+    rt: str
+    rw: str
+    kelurahan: str
+    kecamatan: str
+    religion: str
+    marital_status: str
+    occupation: str
+    citizenship: str
+    verification_url: str
+    verification_token: str
+    development_signature: bool
+
+
+# --- labels -----------------------------------------------------------------
+
+_SEX = {"laki_laki": "LAKI-LAKI", "perempuan": "PEREMPUAN"}
+_RELIGION = {
+    "islam": "ISLAM",
+    "kristen": "KRISTEN",
+    "katolik": "KATOLIK",
+    "hindu": "HINDU",
+    "buddha": "BUDDHA",
+    "budha": "BUDDHA",
+    "khonghucu": "KHONGHUCU",
+    "konghucu": "KHONGHUCU",
+    "kepercayaan": "KEPERCAYAAN",
+}
+_MARITAL = {
+    "belum_kawin": "BELUM KAWIN",
+    "kawin": "KAWIN",
+    "cerai_hidup": "CERAI HIDUP",
+    "cerai_mati": "CERAI MATI",
+}
+_CITIZENSHIP = {"wni": "WNI", "wna": "WNA"}
+
+
+def _label(mapping: dict[str, str], code: str) -> str:
+    # Unknown codes print as readable upper case rather than failing the issue.
+    return mapping.get(code, code.replace("_", " ").upper())
+
+
+def _blood_type_label(code: str) -> str:
+    if code in ("tidak_tahu", "", "-"):
+        return "TIDAK TAHU"
+    return code.replace("_", " ").upper()
+
+
+def format_nip(nip: str) -> str:
+    """Format an 18-digit NIP as "19700101 199003 1 001" (other input unchanged)."""
+    digits = nip.replace(" ", "")
+    if len(digits) != 18 or not digits.isdigit():
+        return nip
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+_SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "yang", "untuk", "atau", "pada"})
+
+
+def _title_case_id(text: str) -> str:
+    # Letterhead strings come in upper case; body text needs Indonesian title
+    # case, where conjunctions and prepositions stay lower case.
+    words = text.split()
+    out = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        out.append(lower if i and lower in _SMALL_WORDS else lower.capitalize())
+    return " ".join(out)
+
+
+def _region(government: str) -> str:
+    # "PEMERINTAH KOTA KUPANG" -> "Kota Kupang"; derived so nothing is hard-coded.
+    text = government.strip()
+    if text.upper().startswith("PEMERINTAH "):
+        text = text[len("PEMERINTAH ") :]
+    return _title_case_id(text)
+
+
+def _pad_rt_rw(value: str) -> str:
+    value = value.strip()
+    return value.zfill(3) if value.isdigit() and len(value) < 3 else value
+
+
+# --- fonts ------------------------------------------------------------------
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+_REGULAR = "SKK-DejaVuSans"
+_BOLD = "SKK-DejaVuSans-Bold"
+_font_lock = threading.Lock()
+_fonts_ready = False
+
+
+class _SubsetCachingFace(TTFontFace):
+    """TTFontFace that reuses compressed font subsets across documents."""
+
+    # reportlab rebuilds and re-compresses every subset for every document
+    # (~1 ms per font).  With reportlab's default "ASCII readable" subsets,
+    # subset 0 holds all of printable ASCII plus the few non-ASCII characters
+    # used, so nearly every letter produces the same subsets and the cache hits.
+
+    def addSubsetObjects(
+        self, doc: pdfdoc.PDFDocument, fontname: str, subset: list[int]
+    ) -> pdfdoc.PDFObjectReference:
+        """Add the FontFile2/FontDescriptor objects for one subset (cached bytes)."""
+        raw_length, data = _font_subset_bytes(self, tuple(subset))
+        font_file = pdfdoc.PDFStream()
+        font_file.content = data
+        font_file.dictionary["Length1"] = raw_length
+        # A Filter entry tells reportlab the content is already encoded.
+        font_file.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+        flags = (self.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+        descriptor = PDFDictionary(
+            {
+                "Type": "/FontDescriptor",
+                "Ascent": self.ascent,
+                "CapHeight": self.capHeight,
+                "Descent": self.descent,
+                "Flags": flags,
+                "FontBBox": PDFArray(self.bbox),
+                "FontName": PDFName(fontname),
+                "ItalicAngle": self.italicAngle,
+                "StemV": self.stemV,
+                "FontFile2": font_file_ref,
+                "MissingWidth": self.defaultWidth,
+            }
+        )
+        return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+_subset_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=256)
+def _font_subset_bytes(face: TTFontFace, subset: tuple[int, ...]) -> tuple[int, bytes]:
+    # makeSubset reads the font through a shared seek position, so two threads
+    # subsetting the same face at once would corrupt each other's output (plain
+    # reportlab has that race too); the lock makes it safe.  lru_cache itself
+    # is thread-safe, at worst two threads build the same entry.
+    with _subset_lock:
+        raw = face.makeSubset(list(subset))
+    return len(raw), zlib.compress(raw)
+
+
+def _load_font(name: str, filename: str) -> TTFont:
+    font = TTFont(name, str(FONT_DIR / filename))
+    # Upgrade this one face object in place (the subclass only overrides a
+    # method) instead of parsing the 700 KB font file a second time.
+    font.face.__class__ = _SubsetCachingFace
+    return font
+
+
+def _ensure_fonts() -> None:
+    # Parsing a TTF costs tens of milliseconds, so do it once per process;
+    # the lock stops two first requests from registering concurrently.
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    with _font_lock:
+        if _fonts_ready:
+            return
+        pdfmetrics.registerFont(_load_font(_REGULAR, "DejaVuSans.ttf"))
+        pdfmetrics.registerFont(_load_font(_BOLD, "DejaVuSans-Bold.ttf"))
+        # ASCII85 on top of Flate only makes streams 25% bigger and costs ~1 ms
+        # per letter in pure Python; this process-wide switch affects nothing
+        # else we rely on.
+        rl_config.useA85 = 0
+        _fonts_ready = True
+
+
+# --- document info ----------------------------------------------------------
+
+
+class _LetterInfo(PDFInfo):
+    """PDF /Info dictionary with the SKK custom keys and the issue date."""
+
+    def __init__(self, extra: dict[str, str], issued_on: date) -> None:
+        super().__init__()
+        self._extra = extra
+        self._issued_on = issued_on
+
+    def format(self, document: object) -> bytes:
+        # reportlab has no hook for custom /Info keys, so build the whole
+        # dictionary here; dates are the issue date (not reportlab's fixed
+        # invariant date) so the metadata stays meaningful and deterministic.
+        pdf_date = PDFString(f"D:{self._issued_on:%Y%m%d}")
+        entries = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Subject": PDFString(self.subject),
+            "Creator": PDFString(self.creator),
+            "Producer": PDFString(self.producer),
+            "Keywords": PDFString(self.keywords),
+            "CreationDate": pdf_date,
+            "ModDate": pdf_date,
+            "Trapped": PDFName(self.trapped),
+        }
+        for key, value in self._extra.items():
+            entries[key] = PDFString(value)
+        return PDFDictionary(entries).format(document)
+
+
+# --- layout -----------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = 25 * mm
+MARGIN_RIGHT = 20 * mm
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+MIN_BOTTOM = 12 * mm
+BODY_SIZE = 10.5
+BODY_LEADING = 14.5
+_RED = Color(0.75, 0.05, 0.05)
+_WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.18)
+DEVELOPMENT_WARNING = "TANDA TANGAN PENGEMBANGAN — TIDAK SAH"
+DEVELOPMENT_WARNING_EN = "Development signature — not valid"
+
+
+def _paragraph(c: rl_canvas.Canvas, text: str, y: float, *, indent: float = 0) -> float:
+    """Draw wrapped body text from baseline y; return the next free baseline."""
+    width = CONTENT_WIDTH - indent
+    c.setFont(_REGULAR, BODY_SIZE)
+    for line in simpleSplit(text, _REGULAR, BODY_SIZE, width):
+        c.drawString(MARGIN_LEFT + indent, y, line)
+        y -= BODY_LEADING
+    return y - 4
+
+
+def _statement(content: LetterContent) -> str:
+    office = content.office
+    registry = f"{_title_case_id(office.agency)} {_region(office.government)}"
+    base = (
+        "Nama tersebut di atas adalah benar penduduk yang terdaftar dalam database "
+        f"kependudukan {registry} dan telah wajib memiliki KTP-el"
+    )
+    if content.wording == "not_recorded":
+        return (
+            f"{base}, namun sampai dengan diterbitkannya surat keterangan ini yang "
+            "bersangkutan belum melakukan perekaman data KTP-el."
+        )
+    if content.wording == "in_process":
+        return (
+            f"{base}. Yang bersangkutan telah melakukan perekaman data KTP-el dan "
+            "KTP-el yang bersangkutan saat ini dalam proses pencetakan/penerbitan."
+        )
+    raise ValueError(f"unknown wording {content.wording!r}; expected one of {WORDINGS}")
+
+
+def _resident_rows(content: LetterContent) -> list[tuple[str, str]]:
+    birth = f"{content.birth_place}, {format_date_id(content.birth_date)}"
+    return [
+        ("NIK", content.nik),
+        ("Nama", content.full_name),
+        ("Tempat/Tgl. Lahir", birth),
+        ("Jenis Kelamin", _label(_SEX, content.sex)),
+        ("Golongan Darah", _blood_type_label(content.blood_type)),
+        ("Alamat", content.address),
+        ("RT/RW", f"{_pad_rt_rw(content.rt)}/{_pad_rt_rw(content.rw)}"),
+        ("Kelurahan/Desa", content.kelurahan),
+        ("Kecamatan", content.kecamatan),
+        ("Agama", _label(_RELIGION, content.religion)),
+        ("Status Perkawinan", _label(_MARITAL, content.marital_status)),
+        ("Pekerjaan", content.occupation),
+        ("Kewarganegaraan", _label(_CITIZENSHIP, content.citizenship)),
+    ]
+
+
+def _draw_letterhead(c: rl_canvas.Canvas, office: Office) -> float:
+    centre = MARGIN_LEFT + CONTENT_WIDTH / 2
+    y = PAGE_HEIGHT - 20 * mm
+    c.setFont(_BOLD, 13)
+    c.drawCentredString(centre, y, office.government.upper())
+    y -= 18
+    c.setFont(_BOLD, 14.5)
+    for line in simpleSplit(office.agency.upper(), _BOLD, 14.5, CONTENT_WIDTH):
+        c.drawCentredString(centre, y, line)
+        y -= 17
+    c.setFont(_REGULAR, 9)
+    for line in simpleSplit(office.address, _REGULAR, 9, CONTENT_WIDTH):
+        c.drawCentredString(centre, y + 2, line)
+        y -= 11
+    # The classic Indonesian letterhead rule: a thick line over a thin one.
+    y -= 2
+    c.setLineWidth(2.2)
+    c.line(MARGIN_LEFT, y, PAGE_WIDTH - MARGIN_RIGHT, y)
+    c.setLineWidth(0.6)
+    c.line(MARGIN_LEFT, y - 3, PAGE_WIDTH - MARGIN_RIGHT, y - 3)
+    return y - 28
+
+
+def _draw_title(c: rl_canvas.Canvas, number: str, y: float) -> float:
+    centre = MARGIN_LEFT + CONTENT_WIDTH / 2
+    title = "SURAT KETERANGAN KEPENDUDUKAN"
+    c.setFont(_BOLD, 13)
+    c.drawCentredString(centre, y, title)
+    half = pdfmetrics.stringWidth(title, _BOLD, 13) / 2
+    c.setLineWidth(0.8)
+    c.line(centre - half, y - 2.5, centre + half, y - 2.5)
+    y -= 16
+    c.setFont(_REGULAR, BODY_SIZE)
+    c.drawCentredString(centre, y, f"Nomor: {number}")
+    return y - 26
+
+
+def _draw_resident_table(c: rl_canvas.Canvas, content: LetterContent, y: float) -> float:
+    indent = 8 * mm
+    label_x = MARGIN_LEFT + indent
+    colon_x = label_x + 40 * mm
+    value_x = colon_x + 8
+    value_width = PAGE_WIDTH - MARGIN_RIGHT - value_x
+    for label, value in _resident_rows(content):
+        bold = label == "Nama"
+        font = _BOLD if bold else _REGULAR
+        c.setFont(_REGULAR, BODY_SIZE)
+        c.drawString(label_x, y, label)
+        c.drawString(colon_x, y, ":")
+        c.setFont(font, BODY_SIZE)
+        for line in simpleSplit(value, font, BODY_SIZE, value_width) or [""]:
+            c.drawString(value_x, y, line)
+            y -= BODY_LEADING
+    return y - 6
+
+
+_QR_FINDER_LIKE = (b"10111010000", b"00001011101")
+_QR_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+def _qr_runs_penalty(line: int, full: int) -> int:
+    """Rule 1 for one row/column bit-string: each same-colour run of L >= 5 costs L - 2."""
+    penalty = 0
+    for bits in (line, ~line & full):
+        # Bit i of `window` is set when modules i..i+4 all have this colour; a
+        # run of length L gives L - 4 such bits in one block, and L - 2 equals
+        # that count plus 2 per block (one top bit per block).
+        window = bits & (bits >> 1) & (bits >> 2) & (bits >> 3) & (bits >> 4)
+        penalty += window.bit_count() + 2 * (window & ~(window >> 1)).bit_count()
+    return penalty
+
+
+def _qr_penalty(modules: list[list[bool]]) -> int:
+    """ISO 18004 mask penalty (rules 1-4), on byte strings and int bit-rows."""
+    # bytes(row) turns the bool row into 0/1 bytes in C; translate makes them
+    # ASCII digits so count() and int(..., 2) work without per-module Python.
+    rows = [bytes(row).translate(_QR_DIGITS) for row in modules]
+    cols = [bytes(col).translate(_QR_DIGITS) for col in zip(*modules, strict=True)]
+    size = len(rows)
+    full = (1 << size) - 1
+    row_bits = [int(row, 2) for row in rows]
+    penalty = 0
+    for line in rows + cols:
+        penalty += 40 * (line.count(_QR_FINDER_LIKE[0]) + line.count(_QR_FINDER_LIKE[1]))
+    for bits in row_bits + [int(col, 2) for col in cols]:
+        penalty += _qr_runs_penalty(bits, full)
+    for above, below in zip(row_bits, row_bits[1:], strict=False):
+        dark = above & below
+        light = ~(above | below) & full
+        penalty += 3 * ((dark & (dark >> 1)).bit_count() + (light & (light >> 1)).bit_count())
+    dark_share = sum(row.count(b"1") for row in rows) * 100 // (size * size)
+    penalty += abs(dark_share - 50) // 5 * 10
+    return penalty
+
+
+def _qr_modules(data: str) -> list[list[bool]]:
+    """Encode data as QR (level M) and return the module matrix."""
+    widget = QrCodeWidget(data, barLevel="M")
+    qr = widget.qr
+    # qr.make() scores the eight masks with reportlab's pure-Python penalty
+    # code (~4.5 ms per letter); the same choice with the bit/str scoring
+    # above takes ~1 ms and keeps the spec's mask selection.
+    qr.version = qr.calculate_version()
+    scores = []
+    for mask in range(8):
+        qr.makeImpl(True, mask)
+        scores.append((_qr_penalty(qr.modules), mask))
+    qr.makeImpl(False, min(scores)[1])
+    return qr.modules
+
+
+def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, size: float) -> float:
+    """Draw the QR code (bottom-left at x, y) and its caption; return the lowest baseline."""
+    modules = _qr_modules(content.verification_url)
+    count = len(modules)
+    border = 2
+    box = size / (count + 2 * border)
+    # One filled path of horizontal runs in module units under a scaling
+    # transform: integer operands keep reportlab's slow float formatting out
+    # of the hot path (hundreds of rectangles per code).
+    ops = []
+    for r, row in enumerate(modules):
+        col = 0
+        while col < count:
+            if row[col]:
+                start = col
+                while col < count and row[col]:
+                    col += 1
+                ops.append(f"{start} {r} {col - start} 1 re")
+            else:
+                col += 1
+    c.saveState()
+    c.translate(x + border * box, y + size - border * box)
+    c.scale(box, -box)
+    c.setFillColor(black)
+    c.addLiteral("\n".join(ops) + "\nf")
+    c.restoreState()
+    caption_y = y - 8
+    c.setFont(_REGULAR, 6.5)
+    for line in (
+        "Pindai kode QR untuk memeriksa",
+        "keaslian surat ini.",
+        f"Kode verifikasi: {content.verification_token}",
+    ):
+        for part in simpleSplit(line, _REGULAR, 6.5, size + 30):
+            c.drawString(x + border * box, caption_y, part)
+            caption_y -= 8
+    return caption_y + 8
+
+
+def _draw_stamp(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, w: float) -> float:
+    """Draw the electronic-signature box with top-left (x, y); return its bottom."""
+    dev = content.development_signature
+    lines: list[tuple[str, float, str]] = [
+        (_BOLD, 7.5, "Ditandatangani secara elektronik"),
+        (_REGULAR, 7.5, content.signatory.name),
+        (_REGULAR, 7.5, format_date_id(content.issued_on)),
+    ]
+    if dev:
+        lines = [
+            (_BOLD, 7.5, DEVELOPMENT_WARNING),
+            (_REGULAR, 7, DEVELOPMENT_WARNING_EN),
+            *lines,
+        ]
+    wrapped = [
+        (font, size, part)
+        for font, size, text in lines
+        for part in simpleSplit(text, font, size, w - 10)
+    ]
+    h = 8 + 9.5 * len(wrapped)
+    colour = _RED if dev else black
+    c.setStrokeColor(colour)
+    c.setLineWidth(1.2 if dev else 0.8)
+    c.rect(x, y - h, w, h, stroke=1, fill=0)
+    c.setFillColor(colour)
+    ty = y - 11
+    for font, size, part in wrapped:
+        c.setFont(font, size)
+        c.drawCentredString(x + w / 2, ty, part)
+        ty -= 9.5
+    c.setFillColor(black)
+    c.setStrokeColor(black)
+    return y - h
+
+
+def _draw_signature_block(c: rl_canvas.Canvas, content: LetterContent, y: float) -> float:
+    """Draw place/date, signatory, stamp and QR code; return the lowest baseline used."""
+    block_x = MARGIN_LEFT + CONTENT_WIDTH * 0.52
+    block_w = PAGE_WIDTH - MARGIN_RIGHT - block_x
+    top = y
+    c.setFont(_REGULAR, BODY_SIZE)
+    c.drawString(block_x, y, f"{content.office.city}, {format_date_id(content.issued_on)}")
+    y -= BODY_LEADING
+    for line in simpleSplit(content.signatory.title, _REGULAR, BODY_SIZE, block_w):
+        c.drawString(block_x, y, line)
+        y -= BODY_LEADING
+    y = _draw_stamp(c, content, block_x, y - 4, block_w) - 16
+    name = content.signatory.name
+    c.setFont(_BOLD, BODY_SIZE)
+    c.drawString(block_x, y, name)
+    c.setLineWidth(0.6)
+    c.line(block_x, y - 2, block_x + pdfmetrics.stringWidth(name, _BOLD, BODY_SIZE), y - 2)
+    y -= BODY_LEADING
+    c.setFont(_REGULAR, BODY_SIZE)
+    c.drawString(block_x, y, f"NIP. {format_nip(content.signatory.nip)}")
+    qr_bottom = _draw_qr(c, content, MARGIN_LEFT, top - 30 * mm, 30 * mm)
+    return min(y, qr_bottom)
+
+
+def _draw_development_watermark(c: rl_canvas.Canvas) -> None:
+    # A development-signed letter must never pass for a real one, even printed.
+    c.saveState()
+    c.setFillColor(_WATERMARK)
+    c.setFont(_BOLD, 40)
+    c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    c.rotate(35)
+    c.drawCentredString(0, 0, "CONTOH — TIDAK SAH")
+    c.restoreState()
+
+
+def render_letter(content: LetterContent) -> bytes:
+    """Render the letter as an unsigned one-page A4 PDF (deterministic bytes)."""
+    _ensure_fonts()
+    buffer = io.BytesIO()
+    # invariant=True fixes the timestamp and document ID so output is reproducible.
+    c = rl_canvas.Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
+    # reportlab exposes no public API for extra /Info keys; replacing the info
+    # object before any setter runs is the least intrusive way to add them.
+    c._doc.info = _LetterInfo(
+        {
+            INFO_KEY_VERIFICATION_TOKEN: content.verification_token,
+            INFO_KEY_LETTER_NUMBER: content.number,
+        },
+        content.issued_on,
+    )
+    c.setTitle(f"Surat Keterangan Kependudukan {content.number}")
+    c.setAuthor(f"{_title_case_id(content.office.agency)} {_region(content.office.government)}")
+    c.setSubject("Surat Keterangan Kependudukan")
+    c.setCreator("SKK service")
+
+    statement = _statement(content)  # validates wording before drawing anything
+    y = _draw_letterhead(c, content.office)
+    y = _draw_title(c, content.number, y)
+    y = _paragraph(
+        c,
+        f"Yang bertanda tangan di bawah ini, {content.signatory.title}, "
+        "dengan ini menerangkan bahwa:",
+        y,
+    )
+    y = _draw_resident_table(c, content, y - 2)
+    y = _paragraph(c, statement, y)
+    y = _paragraph(
+        c,
+        "Surat keterangan ini berlaku sebagai pengganti KTP-el untuk keperluan "
+        "administrasi kependudukan dan pelayanan publik selama KTP-el yang "
+        "bersangkutan belum diterbitkan.",
+        y,
+    )
+    purpose = content.purpose.strip().rstrip(".")
+    y = _paragraph(c, f"Surat keterangan ini dipergunakan untuk: {purpose}.", y)
+    y = _paragraph(
+        c,
+        f"Surat keterangan ini mulai berlaku tanggal {format_date_id(content.valid_from)} "
+        f"dan berlaku sampai dengan {format_date_id(content.valid_until)}.",
+        y,
+    )
+    y = _paragraph(
+        c,
+        "Demikian surat keterangan ini dibuat dengan sebenarnya untuk dapat "
+        "dipergunakan sebagaimana mestinya.",
+        y,
+    )
+    bottom = _draw_signature_block(c, content, y - 6)
+    if bottom < MIN_BOTTOM:
+        # Silently printing over the page edge would produce a letter with a
+        # cut-off signature block; the caller must shorten the free-text fields.
+        raise ValueError(
+            "letter content does not fit on one page; shorten the address, purpose or office texts"
+        )
+    if content.development_signature:
+        _draw_development_watermark(c)
+    c.showPage()
+    c.save()
+    return buffer.getvalue()

@@ -1,0 +1,488 @@
+"""PAdES signing and verification of SKK letters.
+
+Signing appends one incremental update (signature field + CMS) to the rendered
+PDF, so the signature covers the whole file.  Verification never raises for bad
+input; it returns a :class:`SignatureReport` whose ``problem`` explains, in one
+sentence, what is wrong.
+
+Trust is deliberately simple: the office pins the SHA-256 fingerprints of the
+certificates it signs with.  Development certificates are self-signed and cannot
+chain-validate, and production certificates may chain to a national CA that this
+service has no business trusting for arbitrary signers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import io
+import os
+import tempfile
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from asn1crypto import pkcs12 as asn1_pkcs12
+from asn1crypto import tsp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from pyhanko.keys.internal import (
+    translate_pyca_cryptography_cert_to_asn1,
+    translate_pyca_cryptography_key_to_asn1,
+)
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
+from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.general import as_signing_certificate_v2
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
+from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation.utils import DEFAULT_ALGORITHM_USAGE_POLICY
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_TOKEN
+
+__all__ = [
+    "DEVELOPMENT_KEY_FILENAME",
+    "LetterSigner",
+    "SignatureReport",
+    "SigningKeyError",
+    "create_development_key",
+    "verify_pdf",
+]
+
+DEVELOPMENT_KEY_FILENAME = "development-signing.p12"
+SIGNATURE_FIELD_NAME = "SKKSignature"
+
+# Problems reported by verify_pdf; kept as constants so callers and tests can
+# compare without copying sentences around.
+PROBLEM_NOT_PDF = "not a PDF"
+PROBLEM_DAMAGED = "the file is truncated or damaged"
+PROBLEM_UNSIGNED = "the PDF has no signature"
+PROBLEM_TAMPERED = "the signed content was changed after signing"
+PROBLEM_UNTRUSTED = "signed by a certificate this office does not trust"
+PROBLEM_APPENDED = "content was added after the signature"
+
+
+class SigningKeyError(Exception):
+    """The signing key file cannot be used; the message says what to fix."""
+
+
+# --- development key ----------------------------------------------------------
+
+
+def create_development_key(
+    directory: Path, *, common_name: str = "SKK development signing key (NOT VALID)"
+) -> Path:
+    """Create (once) a self-signed ECDSA P-256 PKCS#12 development key; return its path."""
+    directory = Path(directory)
+    path = directory / DEVELOPMENT_KEY_FILENAME
+    if path.exists():
+        return path
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "SKK service (development)"),
+        ]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        # Backdate a little so a clock skew between hosts does not make a
+        # freshly created key "not yet valid".
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=3652))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    blob = pkcs12.serialize_key_and_certificates(
+        name=b"skk-development",
+        key=key,
+        cert=cert,
+        cas=None,
+        encryption_algorithm=serialization.NoEncryption(),
+    )
+    # Write to a private temp file, then hard-link into place: the link fails
+    # if another process won the race, so the first key is never overwritten
+    # and nobody ever sees a half-written file.
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=".dev-key-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o600)
+            handle.write(blob)
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp_name, path)
+    finally:
+        os.unlink(tmp_name)
+    return path
+
+
+# --- signer -------------------------------------------------------------------
+
+
+def _load_pkcs12(
+    path: Path, password: str | None
+) -> tuple[PrivateKeyTypes | None, x509.Certificate | None, list[x509.Certificate]]:
+    """Parse a PKCS#12 file with cryptography, mapping every failure to SigningKeyError."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SigningKeyError(
+            f"Signing key file {path} does not exist. Check the configured signing key "
+            "path, or create a development key first."
+        ) from None
+    except IsADirectoryError:
+        raise SigningKeyError(
+            f"Signing key path {path} is a directory; it must point to a PKCS#12 (.p12) file."
+        ) from None
+    except OSError as exc:
+        raise SigningKeyError(
+            f"Signing key file {path} cannot be read ({exc.strerror}). Check that the "
+            "service user may read it."
+        ) from None
+
+    # An empty password and "no password" are different things in PKCS#12, so
+    # try both; a configured password on an unprotected file is harmless.
+    candidates: list[bytes | None] = [None, b""]
+    if password:
+        candidates.insert(0, password.encode("utf-8"))
+    for candidate in candidates:
+        try:
+            return pkcs12.load_key_and_certificates(data, candidate)
+        except (ValueError, TypeError):
+            continue
+
+    # cryptography reports garbage and a wrong password with the same error;
+    # an ASN.1 parse tells them apart so the operator knows what to fix.
+    try:
+        asn1_pkcs12.Pfx.load(data).native  # noqa: B018 - forces a full parse
+    except Exception:
+        raise SigningKeyError(
+            f"Signing key file {path} is not a PKCS#12 (.p12/.pfx) file or is damaged."
+        ) from None
+    if password:
+        raise SigningKeyError(
+            f"Wrong password for signing key file {path}. Check the configured key password."
+        )
+    raise SigningKeyError(
+        f"Signing key file {path} is password-protected, but no password is configured."
+    )
+
+
+class _SigningCertificateV2(CMSAttributeProvider):
+    """signing-certificate-v2 attribute rebuilt from DER computed once per key."""
+
+    attribute_type = "signing_certificate_v2"
+
+    def __init__(self, der: bytes) -> None:
+        self._der = der
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        """Return a fresh (lazily parsed) copy of the cached attribute value."""
+        return tsp.SigningCertificateV2.load(self._der)
+
+
+class _PadesSignedAttributes(SignedAttributeProviderSpec):
+    """The PAdES baseline signed attributes pyHanko would add, with the cert ID cached."""
+
+    # pyHanko rebuilds the ESSCertIDv2 for every signature, and asn1crypto's
+    # deep copy of the issuer name makes that ~2 ms, a quarter of a signature.
+    # PAdES B-B needs only signing-certificate-v2 here (content type and
+    # message digest are always added by pyHanko; signing time goes in /M).
+
+    def __init__(self, signing_certificate_v2_der: bytes) -> None:
+        self._der = signing_certificate_v2_der
+
+    def signed_attr_providers(
+        self, data_digest: bytes, digest_algorithm: str
+    ) -> list[CMSAttributeProvider]:
+        """Providers for the signed attributes besides content type and digest."""
+        return [_SigningCertificateV2(self._der)]
+
+
+def _common_name(cert: x509.Certificate) -> str:
+    names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else cert.subject.rfc4514_string()
+
+
+class LetterSigner:
+    """Signs rendered letters with one PKCS#12 key; safe to share between threads."""
+
+    certificate_sha256: str
+    certificate_pem: bytes
+    subject: str
+    development: bool
+    not_valid_after: dt.datetime
+
+    def __init__(
+        self,
+        private_key: PrivateKeyTypes,
+        certificate: x509.Certificate,
+        extra_certificates: list[x509.Certificate] | None = None,
+        *,
+        development: bool = False,
+    ) -> None:
+        """Build a signer from already-loaded cryptography key and certificate objects."""
+        self.development = development
+        self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
+        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
+        self.subject = _common_name(certificate)
+        self.not_valid_after = certificate.not_valid_after_utc
+        # Translate to asn1crypto once; per-thread pyHanko signers are then
+        # built from these immutable objects without re-parsing anything.
+        self._key_asn1 = translate_pyca_cryptography_key_to_asn1(private_key)
+        self._cert_asn1 = translate_pyca_cryptography_cert_to_asn1(certificate)
+        self._chain_asn1 = [
+            translate_pyca_cryptography_cert_to_asn1(c) for c in extra_certificates or []
+        ]
+        # Room for the CMS blob: signature, signed attributes and the embedded
+        # certificates, with generous slack; sized once so pyHanko never has to
+        # do its dry-run signature to estimate it.
+        cert_bytes = len(self._cert_asn1.dump()) + sum(len(c.dump()) for c in self._chain_asn1)
+        self._bytes_reserved = max(8192, 2 * cert_bytes + 4096)
+        self._signing_certificate_v2_der = as_signing_certificate_v2(self._cert_asn1).dump()
+        self._local = threading.local()
+
+    @classmethod
+    def from_pkcs12(
+        cls, path: Path, password: str | None, *, development: bool = False
+    ) -> LetterSigner:
+        """Load a signer from a PKCS#12 file; raises SigningKeyError with an actionable message."""
+        path = Path(path)
+        key, cert, extra = _load_pkcs12(path, password)
+        if key is None:
+            raise SigningKeyError(
+                f"Signing key file {path} contains no private key; export the certificate "
+                "together with its private key."
+            )
+        if cert is None:
+            raise SigningKeyError(
+                f"Signing key file {path} contains a private key but no certificate; export "
+                "the key together with its certificate."
+            )
+        spki = serialization.PublicFormat.SubjectPublicKeyInfo
+        der = serialization.Encoding.DER
+        if key.public_key().public_bytes(der, spki) != cert.public_key().public_bytes(der, spki):
+            raise SigningKeyError(
+                f"In signing key file {path} the private key does not belong to the certificate."
+            )
+        return cls(key, cert, list(extra or []), development=development)
+
+    def _thread_signer(self) -> SimpleSigner:
+        # pyHanko signer objects carry lazily-filled caches and are not safe to
+        # share between threads; one signer per thread is cheap because it
+        # reuses the parsed key objects.  Measured against one shared signer
+        # behind a lock: same throughput (the GIL serialises both), and no
+        # request ever waits on another's signature.
+        signer: SimpleSigner | None = getattr(self._local, "signer", None)
+        if signer is None:
+            registry = SimpleCertificateStore()
+            registry.register_multiple(self._chain_asn1)
+            signer = SimpleSigner(
+                signing_cert=self._cert_asn1,
+                signing_key=self._key_asn1,
+                cert_registry=registry,
+            )
+            signer.signed_attr_prov_spec = _PadesSignedAttributes(self._signing_certificate_v2_der)
+            self._local.signer = signer
+        return signer
+
+    def sign(
+        self,
+        pdf: bytes,
+        *,
+        reason: str = "Surat Keterangan Kependudukan",
+        location: str = "Indonesia",
+    ) -> bytes:
+        """Return pdf with a PAdES signature over the whole file appended as an incremental update.
+
+        Synchronous and thread-safe.  Call it from a thread with no running event
+        loop: FastAPI sync endpoints (they run in a threadpool), or
+        ``asyncio.to_thread`` / ``run_in_threadpool`` from async code.  pyHanko's
+        signing is asynchronous internally and is run here with ``asyncio.run``,
+        which cannot be nested in a running loop; calling this from a coroutine
+        raises RuntimeError instead of blocking the loop.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                "LetterSigner.sign() is synchronous and cannot run inside an event loop; "
+                "call it via asyncio.to_thread() or a threadpool."
+            )
+        meta = PdfSignatureMetadata(
+            field_name=SIGNATURE_FIELD_NAME,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            reason=reason,
+            location=location,
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        output = io.BytesIO()
+        pdf_signer = PdfSigner(meta, signer=self._thread_signer())
+        # Same as pyHanko's own sync wrapper: a fresh event loop per call
+        # (~0.08 ms), so no loop outlives its worker thread.
+        asyncio.run(
+            pdf_signer.async_sign_pdf(writer, bytes_reserved=self._bytes_reserved, output=output)
+        )
+        return output.getvalue()
+
+
+# --- verification -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignatureReport:
+    """Outcome of verify_pdf; problem is None only when everything checks out."""
+
+    signed: bool
+    intact: bool
+    covers_whole_file: bool
+    trusted: bool
+    signer_subject: str | None
+    signer_certificate_sha256: str | None
+    signed_at: dt.datetime | None
+    verification_token: str | None
+    letter_number: str | None
+    problem: str | None
+
+    @property
+    def valid(self) -> bool:
+        """True when the letter is signed, unchanged, complete and trusted."""
+        return self.signed and self.intact and self.covers_whole_file and self.trusted
+
+
+def _failure(problem: str) -> SignatureReport:
+    return SignatureReport(
+        signed=False,
+        intact=False,
+        covers_whole_file=False,
+        trusted=False,
+        signer_subject=None,
+        signer_certificate_sha256=None,
+        signed_at=None,
+        verification_token=None,
+        letter_number=None,
+        problem=problem,
+    )
+
+
+def _info_text(info: object, key: str) -> str | None:
+    if not isinstance(info, generic.DictionaryObject):
+        return None
+    value = info.get("/" + key)
+    return str(value) if isinstance(value, generic.TextStringObject | str) else None
+
+
+def _looks_like_pdf(data: bytes) -> bool:
+    # The spec lets the header sit within the first 1024 bytes.
+    return b"%PDF-" in data[:1024]
+
+
+def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> SignatureReport:
+    """Check an SKK PDF's signature; never raises for bad input, reports the problem instead."""
+    if not isinstance(data, bytes | bytearray | memoryview) or not _looks_like_pdf(bytes(data)):
+        return _failure(PROBLEM_NOT_PDF)
+    trusted_set = {fp.lower().replace(":", "") for fp in trusted_certificates_sha256}
+    try:
+        reader = PdfFileReader(io.BytesIO(bytes(data)))
+        signatures = reader.embedded_regular_signatures
+    except Exception:
+        # Truncated and corrupt files fail in many different places inside the
+        # parser; for the caller they are all the same problem.
+        return _failure(PROBLEM_DAMAGED)
+    if not signatures:
+        return _failure(PROBLEM_UNSIGNED)
+
+    # The office signs exactly once, so the first signature is the letter's;
+    # anything signed or written later shows up as incomplete coverage.
+    sig = signatures[0]
+    try:
+        cert = sig.signer_cert
+        fingerprint = hashlib.sha256(cert.dump()).hexdigest()
+        subject = cert.subject.native.get("common_name") or cert.subject.human_friendly
+        signed_at = sig.self_reported_timestamp
+        sig.compute_integrity_info(skip_diff=True)
+        digest_ok, signature_ok = validate_sig_integrity(
+            sig.signer_info,
+            cert,
+            expected_content_type="data",
+            actual_digest=sig.compute_digest(),
+            # Weak algorithms (MD5, SHA-1, small RSA) raise here and end up as
+            # "damaged": this office never signs with them.
+            algorithm_usage_policy=DEFAULT_ALGORITHM_USAGE_POLICY,
+        )
+        intact = digest_ok and signature_ok
+        covers_whole_file = sig.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        info = reader.get_historical_resolver(sig.signed_revision).trailer_view.get("/Info")
+        info = info.get_object() if info is not None else None
+    except Exception:
+        return SignatureReport(
+            signed=True,
+            intact=False,
+            covers_whole_file=False,
+            trusted=False,
+            signer_subject=None,
+            signer_certificate_sha256=None,
+            signed_at=None,
+            verification_token=None,
+            letter_number=None,
+            problem=PROBLEM_DAMAGED,
+        )
+
+    # Trust needs the pinned certificate *and* a signature that really was made
+    # with its key; a tampered document can still show who signed the original.
+    trusted = fingerprint in trusted_set and signature_ok
+    if not intact:
+        problem: str | None = PROBLEM_TAMPERED
+    elif not trusted:
+        problem = PROBLEM_UNTRUSTED
+    elif not covers_whole_file:
+        problem = PROBLEM_APPENDED
+    else:
+        problem = None
+    return SignatureReport(
+        signed=True,
+        intact=intact,
+        covers_whole_file=covers_whole_file,
+        trusted=trusted,
+        signer_subject=subject,
+        signer_certificate_sha256=fingerprint,
+        signed_at=signed_at,
+        verification_token=_info_text(info, INFO_KEY_VERIFICATION_TOKEN),
+        letter_number=_info_text(info, INFO_KEY_LETTER_NUMBER),
+        problem=problem,
+    )
