@@ -126,6 +126,59 @@ def _current_letter(session: Session, resident: Resident) -> Letter | None:
     )
 
 
+def letter_content(
+    session: Session,
+    resident: Resident,
+    *,
+    number: str,
+    token: str,
+    issued_on: date,
+    valid_until: date,
+    purpose: str,
+    settings: Settings,
+    development: bool,
+) -> LetterContent:
+    """Everything printed on the letter, from the settings and the resident as they are now."""
+    names = region_names(session)
+    return LetterContent(
+        office=Office(
+            government=settings.office_government,
+            agency=settings.office_agency,
+            address=settings.office_address,
+            city=settings.office_city,
+        ),
+        signatory=Signatory(
+            name=settings.signatory_name,
+            title=settings.signatory_title,
+            nip=settings.signatory_nip,
+        ),
+        number=number,
+        issued_on=issued_on,
+        valid_from=issued_on,
+        valid_until=valid_until,
+        purpose=purpose,
+        wording=letter_wording(RecordingStatus(resident.recording_status)).value,
+        nik=resident.nik,
+        full_name=resident.full_name,
+        birth_place=resident.birth_place,
+        birth_date=resident.birth_date,
+        sex=resident.sex,
+        blood_type=resident.blood_type,
+        address=resident.address,
+        rt=resident.rt,
+        rw=resident.rw,
+        kelurahan=names.get(resident.kelurahan_code, resident.kelurahan_code),
+        kecamatan=names.get(resident.kecamatan_code, resident.kecamatan_code),
+        religion=resident.religion,
+        marital_status=resident.marital_status,
+        occupation=resident.occupation,
+        citizenship=resident.citizenship,
+        verification_url=verification_url(settings, token),
+        verification_token=token,
+        development_signature=development,
+    )
+
+
 def issue_letter(
     session: Session,
     *,
@@ -183,43 +236,16 @@ def issue_letter(
     token = secrets.token_urlsafe(24)  # 192 bits
     letter_id = str(uuid.uuid4())
     valid_until = add_months(today, settings.letter_validity_months)
-    names = region_names(session)
-    content = LetterContent(
-        office=Office(
-            government=settings.office_government,
-            agency=settings.office_agency,
-            address=settings.office_address,
-            city=settings.office_city,
-        ),
-        signatory=Signatory(
-            name=settings.signatory_name,
-            title=settings.signatory_title,
-            nip=settings.signatory_nip,
-        ),
+    content = letter_content(
+        session,
+        resident,
         number=number,
+        token=token,
         issued_on=today,
-        valid_from=today,
         valid_until=valid_until,
         purpose=purpose,
-        wording=letter_wording(status).value,
-        nik=resident.nik,
-        full_name=resident.full_name,
-        birth_place=resident.birth_place,
-        birth_date=resident.birth_date,
-        sex=resident.sex,
-        blood_type=resident.blood_type,
-        address=resident.address,
-        rt=resident.rt,
-        rw=resident.rw,
-        kelurahan=names.get(resident.kelurahan_code, resident.kelurahan_code),
-        kecamatan=names.get(resident.kecamatan_code, resident.kecamatan_code),
-        religion=resident.religion,
-        marital_status=resident.marital_status,
-        occupation=resident.occupation,
-        citizenship=resident.citizenship,
-        verification_url=verification_url(settings, token),
-        verification_token=token,
-        development_signature=signer.development,
+        settings=settings,
+        development=signer.development,
     )
     pdf = signer.sign(render_letter(content), location=settings.office_city)
 
