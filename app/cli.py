@@ -116,3 +116,7 @@ def keys_create(role: str, kelurahan_code: str | None, name: str) -> None:
     finally:
         engine.dispose()
     click.echo(secret)
+
+
+if __name__ == "__main__":
+    main()

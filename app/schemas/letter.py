@@ -35,7 +35,8 @@ class LetterCreate(BaseModel):
         },
     )
 
-    purpose: Annotated[str, Field(min_length=3, max_length=300)]
+    # Longer texts would not fit the one-page letter.
+    purpose: Annotated[str, Field(min_length=3, max_length=200)]
     supersede: bool = False
     supersede_reason: Annotated[str, Field(min_length=3, max_length=500)] | None = None
 

@@ -30,6 +30,8 @@ def _squash_spaces(value: object) -> object:
 
 Text = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=200)]
 CleanName = Annotated[Name, BeforeValidator(_squash_spaces)]
+# 150 characters: what fits on the letter's address line.
+Address = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=150)]
 
 RESIDENT_EXAMPLE = {
     "nik": "5371044108900001",
@@ -67,7 +69,7 @@ class _ResidentFields(BaseModel):
     occupation: Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=80)]
     citizenship: Citizenship = Citizenship.WNI
     has_itap: bool = Field(False, description="WNA only: holds a permanent stay permit (ITAP)")
-    address: Text
+    address: Address
     rt: RtRw
     rw: RtRw
     kelurahan_code: KelurahanCode
@@ -110,7 +112,7 @@ class ResidentUpdate(BaseModel):
     occupation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     citizenship: Citizenship | None = None
     has_itap: bool | None = None
-    address: Text | None = None
+    address: Address | None = None
     rt: RtRw | None = None
     rw: RtRw | None = None
     kelurahan_code: KelurahanCode | None = None
