@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     signatory_title: str = "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang"
     signatory_nip: str = "197001011990031001"
 
+    max_json_bytes: int = 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
     max_import_bytes: int = 256 * 1024 * 1024
     public_rate_limit_per_minute: int = Field(default=60, ge=1)

@@ -13,7 +13,7 @@ from app.api import audit, health, keys, letters, regions, residents
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
-from app.middleware import RequestLogMiddleware
+from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
 from app.services.signer import load_signer
 
 log = logging.getLogger("app")
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
+    app.add_middleware(JsonBodyMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestLogMiddleware)
     for module in (health, regions, residents, letters, keys, audit):
         app.include_router(module.router)

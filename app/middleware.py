@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -75,3 +76,88 @@ def _incoming_id(scope: Scope) -> str | None:
             if 0 < len(text) <= 64 and text.replace("-", "").isalnum():
                 return text
     return None
+
+
+# Endpoints that take something else than a small JSON body, with limits of their own.
+_OWN_BODY_RULES = ("/api/v1/residents/import", "/api/v1/verify")
+
+
+class JsonBodyMiddleware:
+    """JSON endpoints: 415 for another content type, 413 above the size limit."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("POST", "PATCH", "PUT")
+            or not scope["path"].startswith("/api/")
+            or scope["path"].startswith(_OWN_BODY_RULES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        length = headers.get("content-length")
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await _problem(scope, send, 413, "payload_too_large", self._too_large())
+            return
+        has_body = (length not in (None, "0")) or "transfer-encoding" in headers
+        if has_body and not (content_type == "application/json" or content_type.endswith("+json")):
+            await _problem(
+                scope,
+                send,
+                415,
+                "unsupported_media_type",
+                f"send the body as application/json (got {content_type or 'no content type'})",
+            )
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _problem(scope, send, 413, "payload_too_large", self._too_large())
+
+    def _too_large(self) -> str:
+        return f"the request body is larger than {self.max_bytes // 1024} KiB"
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _problem(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
+    titles = {413: "Payload too large", 415: "Unsupported media type"}
+    body = json.dumps(
+        {
+            "type": f"https://skk.example/problems/{code}",
+            "title": titles.get(status, "Error"),
+            "status": status,
+            "detail": detail,
+            "code": code,
+            "request_id": scope.get("state", {}).get("request_id"),
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

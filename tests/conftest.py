@@ -3,7 +3,9 @@ same API suite runs against both; each test starts from empty tables (regions ke
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,3 +143,40 @@ class Keys:
 @pytest.fixture
 def keys(sessionmaker_) -> Keys:  # type: ignore[no-untyped-def]
     return Keys(sessionmaker_)
+
+
+class _NikSniffer(logging.Handler):
+    """Collects every log record of the whole run whose raw text holds a 16-digit number."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.offending: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        raw = record.getMessage() + " " + " ".join(
+            str(v) for k, v in vars(record).items() if k not in _STANDARD_LOG_FIELDS
+        )
+        if record.exc_info:
+            raw += logging.Formatter().formatException(record.exc_info)
+        if _SIXTEEN_DIGITS.search(raw):
+            self.offending.append(f"{record.name}: {raw[:200]}")
+
+
+_STANDARD_LOG_FIELDS = set(vars(logging.makeLogRecord({})))
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+_sniffer = _NikSniffer()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    root = logging.getLogger()
+    root.addHandler(_sniffer)
+    root.setLevel(logging.INFO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """No log record of the whole suite may hold a full NIK or KK number, even before masking."""
+    if _sniffer.offending:
+        print("\nPERSONAL DATA IN LOGS: these records hold a 16-digit number:")
+        for line in _sniffer.offending[:20]:
+            print("  ", line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
