@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import audit, health, keys, letters, regions, residents
+from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.signer = load_signer(settings)
 
     install_problem_handlers(app)
+    install_openapi(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
