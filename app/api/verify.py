@@ -1,0 +1,267 @@
+"""Public verification: the QR page, the same facts as JSON, and a PDF upload check.
+
+No authentication here: anyone holding a letter (a bank teller, a police officer) may ask.
+Every answer is `Cache-Control: no-store` (a status can change at any moment) and counts
+against the caller's address in the public rate limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
+
+from app.api.deps import SessionDep, SettingsDep
+from app.api.problems import problem_responses
+from app.api.ratelimit import Decision, check_public_rate
+from app.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    UnsupportedMediaType,
+    field_error,
+)
+from app.models._types import utcnow
+from app.schemas.letter import LetterStatus
+from app.schemas.verification import LetterVerification, UploadVerification
+from app.services import audit, verification
+from app.web import HTML_SECURITY_HEADERS, templates
+
+router = APIRouter(tags=["verification"])
+
+NO_STORE = {"Cache-Control": "no-store"}
+# Room for the multipart boundaries and part headers around a file of the maximum size.
+MULTIPART_OVERHEAD = 64 * 1024
+PDF_MEDIA_TYPE = "application/pdf"
+MULTIPART_MEDIA_TYPE = "multipart/form-data"
+
+_RATE_LIMITED_PAGE = templates.env.from_string(
+    """{% extends "_base.html" %}
+{% block title %}Terlalu banyak permintaan / Too many requests{% endblock %}
+{% block content %}
+<section class="banner banner-warn" role="status">
+  <p class="banner-status">TERLALU BANYAK PERMINTAAN</p>
+  <p class="banner-en">Too many requests</p>
+</section>
+<p>Coba lagi dalam {{ retry_after }} detik.</p>
+<p class="en">Please try again in {{ retry_after }} seconds.</p>
+{% endblock %}"""
+)
+
+STATUS_CSS = {
+    LetterStatus.valid: "banner-ok",
+    LetterStatus.expired: "banner-warn",
+    LetterStatus.superseded: "banner-warn",
+    LetterStatus.revoked: "banner-bad",
+    LetterStatus.void: "banner-bad",
+}
+
+
+def _rate_limited(decision: Decision) -> RateLimited:
+    return RateLimited(
+        f"too many verification requests from this address; try again in {decision.retry_after} s",
+        headers={**NO_STORE, "Retry-After": str(decision.retry_after)},
+    )
+
+
+def public_rate_limit(request: Request) -> None:
+    """Refuse with 429 (problem+json) a client over the public limit."""
+    decision = check_public_rate(request)
+    if not decision.allowed:
+        raise _rate_limited(decision)
+
+
+PublicRateLimit = Depends(public_rate_limit)
+
+
+def _development_key(request: Request) -> bool:
+    return bool(request.app.state.signer.development)
+
+
+@router.get(
+    "/v/{token}",
+    summary="Verification page (the letter's QR code)",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The letter's status page"},
+        404: {"content": {"text/html": {}}, "description": "No letter has this code"},
+        429: {"content": {"text/html": {}}, "description": "Too many requests (Retry-After)"},
+    },
+)
+def verification_page(
+    token: str, request: Request, session: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
+    """An HTML page for a phone: the letter's status, number, dates, holder and issuer."""
+    decision = check_public_rate(request)
+    if not decision.allowed:
+        html = _RATE_LIMITED_PAGE.render(retry_after=decision.retry_after)
+        return HTMLResponse(
+            html,
+            status_code=429,
+            headers={**HTML_SECURITY_HEADERS, "Retry-After": str(decision.retry_after)},
+        )
+    audit.count_public_hit(session, endpoint="verify_page")
+    letter = verification.find_letter_by_token(session, token)
+    if letter is None:
+        return templates.TemplateResponse(
+            request, "verification_not_found.html", status_code=404, headers=HTML_SECURITY_HEADERS
+        )
+    view = verification.letter_verification(
+        letter, settings=settings, development_key=_development_key(request)
+    )
+    context: dict[str, Any] = {
+        "letter": view,
+        "status_id": verification.STATUS_LABELS[view.status][0],
+        "status_en": verification.STATUS_LABELS[view.status][1],
+        "status_css": STATUS_CSS[view.status],
+    }
+    return templates.TemplateResponse(
+        request, "verification.html", context, headers=HTML_SECURITY_HEADERS
+    )
+
+
+@router.get(
+    "/api/v1/verify/{token}",
+    summary="Verify a letter by its QR code (JSON)",
+    response_model=LetterVerification,
+    dependencies=[PublicRateLimit],
+    responses=problem_responses(404, 429),
+)
+def verify_token(
+    token: str, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> LetterVerification:
+    """The facts of the verification page as JSON, with the time of the check."""
+    response.headers.update(NO_STORE)
+    audit.count_public_hit(session, endpoint="verify_json")
+    letter = verification.find_letter_by_token(session, token)
+    if letter is None:
+        raise NotFound(
+            "no letter has this verification code; check that the QR code was read completely",
+            code="letter_not_found",
+            headers=NO_STORE,
+        )
+    return verification.letter_verification(
+        letter, settings=settings, development_key=_development_key(request)
+    )
+
+
+async def _bounded(stream: AsyncIterator[bytes], allowance: int) -> AsyncGenerator[bytes, None]:
+    # Content-Length can be absent (chunked) or wrong: count what actually arrives.
+    received = 0
+    async for chunk in stream:
+        received += len(chunk)
+        if received > allowance:
+            raise _too_large(allowance)
+        yield chunk
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"the upload is larger than the {limit / (1024 * 1024):g} MB limit; a letter PDF is far "
+        "smaller",
+        headers=NO_STORE,
+    )
+
+
+async def _read_upload(request: Request, limit: int) -> bytes:
+    """The uploaded PDF's bytes: a raw application/pdf body or the multipart field `file`."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in (PDF_MEDIA_TYPE, MULTIPART_MEDIA_TYPE):
+        raise UnsupportedMediaType(
+            f"send the PDF as {PDF_MEDIA_TYPE} or as {MULTIPART_MEDIA_TYPE} with the field "
+            f"`file`, not {media_type or 'a body without Content-Type'}",
+            headers=NO_STORE,
+        )
+    allowance = limit if media_type == PDF_MEDIA_TYPE else limit + MULTIPART_OVERHEAD
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise DomainError(
+                "Content-Length is not a number", code="bad_content_length", headers=NO_STORE
+            )
+        if int(declared) > allowance:
+            raise _too_large(limit)
+    stream = _bounded(request.stream(), allowance)
+    if media_type == PDF_MEDIA_TYPE:
+        return b"".join([chunk async for chunk in stream])
+
+    parser = MultiPartParser(request.headers, stream, max_files=1, max_fields=10)
+    try:
+        form = await parser.parse()
+    except MultiPartException as exc:
+        raise DomainError(
+            f"the multipart body could not be read: {exc.message}",
+            code="invalid_multipart",
+            headers=NO_STORE,
+        ) from None
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput(
+                "file: attach the PDF in the multipart field `file`",
+                errors=[field_error(["body", "file"], "a PDF file is required")],
+                headers=NO_STORE,
+            )
+        data = await upload.read()
+    finally:
+        await form.close()
+    if len(data) > limit:
+        raise _too_large(limit)
+    return data
+
+
+@router.post(
+    "/api/v1/verify",
+    summary="Verify an uploaded letter PDF",
+    response_model=UploadVerification,
+    dependencies=[PublicRateLimit],
+    responses=problem_responses(400, 413, 415, 422, 429),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The PDF, at most 5 MB (the `max_upload_bytes` setting)",
+            "content": {
+                MULTIPART_MEDIA_TYPE: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"}},
+                        "required": ["file"],
+                    }
+                },
+                PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+async def verify_upload(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> UploadVerification:
+    """Is the signature intact and this office's, which letter is it, is it the issued file,
+    and what is the letter's status. A bad file is a 200 result with `outcome` and `verdict`."""
+    response.headers.update(NO_STORE)
+    data = await _read_upload(request, settings.max_upload_bytes)
+    signer = request.app.state.signer
+
+    def check() -> UploadVerification:
+        audit.count_public_hit(session, endpoint="verify_upload")
+        return verification.verify_upload(
+            session,
+            data=data,
+            settings=settings,
+            office_certificate_sha256=signer.certificate_sha256,
+            development_key=bool(signer.development),
+            now=utcnow(),
+        )
+
+    # pyHanko's sync API drives its own event loop, and the session blocks: a worker thread.
+    return await run_in_threadpool(check)

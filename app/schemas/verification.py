@@ -1,0 +1,135 @@
+"""Public verification answers: what anyone holding a letter may learn, and nothing more."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas.letter import LetterStatus
+
+
+class PublicSignatory(BaseModel):
+    """The official who signed; the NIP is left out (it encodes the official's birth date)."""
+
+    name: str
+    title: str
+
+
+class Issuer(BaseModel):
+    government: str = Field(examples=["PEMERINTAH KOTA KUPANG"])
+    agency: str = Field(examples=["DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"])
+    city: str = Field(examples=["Kupang"])
+
+
+class PublicDocument(BaseModel):
+    sha256: str = Field(description="SHA-256 of the signed PDF as issued (hex)")
+    size: int = Field(description="Size of the signed PDF in bytes")
+
+
+class PublicLetter(BaseModel):
+    """A letter as the public sees it: the holder's name and masked NIK, no other personal data."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "valid",
+                    "status_label": "BERLAKU / VALID",
+                    "status_reason": None,
+                    "number": "470/0001/Disdukcapil/III/2026",
+                    "issued_at": "2026-03-12T02:15:00Z",
+                    "valid_from": "2026-03-12",
+                    "valid_until": "2026-09-12",
+                    "resident_name": "MARIA YULIANA NDUN",
+                    "resident_nik_masked": "537104******0001",
+                    "issuer": {
+                        "government": "PEMERINTAH KOTA KUPANG",
+                        "agency": "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+                        "city": "Kupang",
+                    },
+                    "signatory": {
+                        "name": "Drs. NAMA KEPALA DINAS, M.Si",
+                        "title": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang",
+                    },
+                    "document": {"sha256": "9f2c...e1", "size": 61234},
+                    "verification_url": "https://skk.example/v/3q2-7wEAAAA",
+                    "development_signing_key": False,
+                }
+            ]
+        }
+    )
+
+    status: LetterStatus
+    status_label: str = Field(description="Indonesian / English label, e.g. `BERLAKU / VALID`")
+    status_reason: str | None = Field(
+        description="Why the letter is no longer valid (revoked: the office's reason)"
+    )
+    number: str
+    issued_at: datetime
+    valid_from: date
+    valid_until: date
+    resident_name: str
+    resident_nik_masked: str = Field(description="Region and serial only: `537104******0001`")
+    issuer: Issuer
+    signatory: PublicSignatory
+    document: PublicDocument
+    verification_url: str
+    development_signing_key: bool = Field(
+        description="True when this service signs with a development key: not an official letter"
+    )
+
+
+class LetterVerification(PublicLetter):
+    """The answer to a QR code scan, as JSON."""
+
+    checked_at: datetime
+
+
+class UploadOutcome(StrEnum):
+    """What an uploaded file turned out to be, for machines; `verdict` says it for people."""
+
+    genuine = "genuine"  # the issued file, signed by the office, letter valid today
+    genuine_not_valid = "genuine_not_valid"  # the issued file, but expired/revoked/...
+    not_pdf = "not_pdf"
+    damaged = "damaged"
+    unsigned = "unsigned"
+    tampered = "tampered"
+    untrusted_signer = "untrusted_signer"
+    modified_after_signing = "modified_after_signing"
+    unknown_letter = "unknown_letter"
+    differs_from_issued = "differs_from_issued"
+
+
+class UploadVerification(BaseModel):
+    """The result of checking an uploaded PDF (a verification result, never an error)."""
+
+    checked_at: datetime
+    outcome: UploadOutcome
+    verdict: str = Field(description="One sentence in Indonesian")
+    verdict_en: str = Field(description="The same sentence in English")
+    genuine: bool = Field(
+        description="Signed by this office, intact, covering the whole file, and byte for byte "
+        "the PDF that was issued (the letter may still be expired or revoked: see `status`)"
+    )
+    file_sha256: str
+    file_size: int
+    signed: bool = Field(description="The PDF carries a signature")
+    covers_whole_file: bool = Field(description="Nothing was added after the signature")
+    intact: bool = Field(description="The signed bytes are unchanged since signing")
+    trusted_signer: bool = Field(
+        description="Signed with this office's certificate (or one it lists as trusted)"
+    )
+    signer: str | None = Field(description="The signing certificate's common name")
+    signer_certificate_sha256: str | None
+    signed_at: datetime | None = Field(description="The signing time the signature claims")
+    problem: str | None = Field(description="What is wrong with the signature, if anything")
+    letter_number: str | None = Field(description="The letter number the signed content names")
+    matches_issued_file: bool | None = Field(
+        description="The file is byte for byte the stored issued PDF (null: no letter identified)"
+    )
+    status: LetterStatus | None = Field(description="The identified letter's status today")
+    letter: PublicLetter | None = Field(
+        description="The stored letter the file names; compare it with the paper"
+    )

@@ -1,0 +1,270 @@
+"""Public verification: a letter by its QR token, and an uploaded PDF checked against the record.
+
+Everything here answers anonymous callers, so it shows the holder's name and masked NIK and
+nothing else of the resident; system-made reasons (void) are replaced by a neutral sentence
+because they can say that the holder moved away or died.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.config import Settings
+from app.documents.signing import PROBLEM_NOT_PDF, PROBLEM_UNSIGNED, SignatureReport, verify_pdf
+from app.domain.dates import format_date_id
+from app.domain.masking import mask_nik
+from app.models import Letter
+from app.models._types import utcnow
+from app.schemas.letter import LetterStatus
+from app.schemas.verification import (
+    Issuer,
+    LetterVerification,
+    PublicDocument,
+    PublicLetter,
+    PublicSignatory,
+    UploadOutcome,
+    UploadVerification,
+)
+from app.services.letters import effective_status, verification_url
+
+# Tokens are secrets.token_urlsafe output; anything else cannot exist, so no query is made.
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+STATUS_LABELS: dict[LetterStatus, tuple[str, str]] = {
+    LetterStatus.valid: ("BERLAKU", "VALID"),
+    LetterStatus.expired: ("KEDALUWARSA", "EXPIRED"),
+    LetterStatus.revoked: ("DICABUT", "REVOKED"),
+    LetterStatus.superseded: ("DIGANTI", "SUPERSEDED"),
+    LetterStatus.void: ("BATAL", "VOID"),
+}
+
+_SUPERSEDED_REASON = "Telah diganti dengan surat yang lebih baru (replaced by a newer letter)."
+_VOID_REASON = (
+    "Dibatalkan karena data kependudukan pemegang berubah, misalnya KTP-el sudah diterbitkan "
+    "(the holder's population record changed, e.g. the e-KTP card was issued)."
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: UploadOutcome
+    id: str
+    en: str
+
+
+def status_label(status: LetterStatus) -> str:
+    """'BERLAKU / VALID' and the like."""
+    indonesian, english = STATUS_LABELS[status]
+    return f"{indonesian} / {english}"
+
+
+def public_reason(letter: Letter, status: LetterStatus) -> str | None:
+    """The reason the public may read: the office's own words only for a revocation."""
+    if status is LetterStatus.expired:
+        return (
+            f"Masa berlaku berakhir pada {format_date_id(letter.valid_until)} "
+            f"(validity ended on {letter.valid_until.isoformat()})."
+        )
+    if status is LetterStatus.revoked:
+        return letter.status_reason
+    if status is LetterStatus.superseded:
+        return _SUPERSEDED_REASON
+    if status is LetterStatus.void:
+        return _VOID_REASON
+    return None
+
+
+def find_letter_by_token(session: Session, token: str) -> Letter | None:
+    """The letter a QR token points to, or None."""
+    if not _TOKEN.match(token):
+        return None
+    return session.scalar(select(Letter).where(Letter.verification_token == token))
+
+
+def public_letter(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+) -> PublicLetter:
+    """The public view of a letter: no birth date, no address, NIK masked."""
+    status = effective_status(letter, today)
+    return PublicLetter(
+        status=status,
+        status_label=status_label(status),
+        status_reason=public_reason(letter, status),
+        number=letter.number,
+        issued_at=letter.issued_at,
+        valid_from=letter.valid_from,
+        valid_until=letter.valid_until,
+        resident_name=letter.resident_name,
+        resident_nik_masked=mask_nik(letter.resident_nik),
+        issuer=Issuer(
+            government=settings.office_government,
+            agency=settings.office_agency,
+            city=settings.office_city,
+        ),
+        signatory=PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
+        document=PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
+        verification_url=verification_url(settings, letter.verification_token),
+        development_signing_key=development_key,
+    )
+
+
+def letter_verification(
+    letter: Letter, *, settings: Settings, development_key: bool, now: datetime | None = None
+) -> LetterVerification:
+    """The answer to a QR scan, stamped with the time of the check."""
+    now = now or utcnow()
+    view = public_letter(
+        letter, settings=settings, development_key=development_key, today=now.date()
+    )
+    return LetterVerification(**view.model_dump(), checked_at=now)
+
+
+def _identify(session: Session, report: SignatureReport) -> Letter | None:
+    # Only content this office's key vouches for may name a letter: a forgery signed with
+    # another key can carry a real token, and must not borrow that letter's status.
+    if not (report.signed and report.intact and report.trusted):
+        return None
+    if report.verification_token:
+        letter = find_letter_by_token(session, report.verification_token)
+        if letter is not None:
+            return letter
+    if report.letter_number:
+        return session.scalar(select(Letter).where(Letter.number == report.letter_number))
+    return None
+
+
+def _verdict(
+    report: SignatureReport, letter: Letter | None, matches: bool, status: LetterStatus | None
+) -> Verdict:
+    if not report.signed:
+        if report.problem == PROBLEM_NOT_PDF:
+            return Verdict(
+                UploadOutcome.not_pdf,
+                "Berkas ini bukan PDF, jadi bukan Surat Keterangan Kependudukan dari kantor ini.",
+                "This file is not a PDF, so it is not a Surat Keterangan Kependudukan "
+                "from this office.",
+            )
+        if report.problem == PROBLEM_UNSIGNED:
+            return Verdict(
+                UploadOutcome.unsigned,
+                "PDF ini tidak bertanda tangan elektronik, jadi bukan berkas surat seperti yang "
+                "diterbitkan; pindai kode QR pada surat untuk memeriksanya.",
+                "This PDF has no digital signature, so it is not the file as issued; scan the "
+                "letter's QR code to check it.",
+            )
+        return _damaged()
+    if not report.intact:
+        if report.signer_certificate_sha256 is None:  # the signature itself could not be read
+            return _damaged()
+        return Verdict(
+            UploadOutcome.tampered,
+            "JANGAN DITERIMA: isi PDF ini telah diubah setelah ditandatangani.",
+            "DO NOT ACCEPT: this PDF was changed after it was signed.",
+        )
+    if not report.trusted:
+        return Verdict(
+            UploadOutcome.untrusted_signer,
+            "JANGAN DITERIMA: PDF ini tidak ditandatangani dengan sertifikat kantor ini.",
+            "DO NOT ACCEPT: this PDF was not signed with this office's certificate.",
+        )
+    if not report.covers_whole_file:
+        return Verdict(
+            UploadOutcome.modified_after_signing,
+            "JANGAN DITERIMA: ada isi yang ditambahkan ke PDF ini setelah ditandatangani.",
+            "DO NOT ACCEPT: content was added to this PDF after it was signed.",
+        )
+    if letter is None or status is None:
+        return Verdict(
+            UploadOutcome.unknown_letter,
+            "Tanda tangan kantor ini utuh, tetapi surat yang disebut dalam berkas tidak ada "
+            "dalam catatan kami; hubungi kantor penerbit.",
+            "The office's signature is intact, but the letter this file names is not in our "
+            "records; contact the issuing office.",
+        )
+    if not matches:
+        return Verdict(
+            UploadOutcome.differs_from_issued,
+            f"JANGAN DITERIMA: berkas ini tidak sama dengan PDF surat {letter.number} "
+            "yang diterbitkan.",
+            f"DO NOT ACCEPT: this file differs from the issued PDF of letter {letter.number}.",
+        )
+    if status is LetterStatus.valid:
+        return Verdict(
+            UploadOutcome.genuine,
+            f"Asli dan berlaku: surat {letter.number} diterbitkan kantor ini, tidak diubah, "
+            f"dan berlaku sampai {format_date_id(letter.valid_until)}.",
+            f"Genuine and valid: letter {letter.number} was issued by this office, is "
+            f"unchanged, and is valid until {letter.valid_until.isoformat()}.",
+        )
+    indonesian, english = STATUS_LABELS[status]
+    return Verdict(
+        UploadOutcome.genuine_not_valid,
+        f"Berkas asli surat {letter.number}, tetapi surat ini sudah tidak berlaku ({indonesian}).",
+        f"Genuine file of letter {letter.number}, but the letter is no longer valid ({english}).",
+    )
+
+
+def _damaged() -> Verdict:
+    return Verdict(
+        UploadOutcome.damaged,
+        "PDF ini terpotong atau rusak sehingga tanda tangannya tidak dapat diperiksa; minta "
+        "berkas aslinya atau pindai kode QR pada surat.",
+        "This PDF is truncated or damaged, so its signature cannot be checked; ask for the "
+        "original file or scan the letter's QR code.",
+    )
+
+
+def verify_upload(
+    session: Session,
+    *,
+    data: bytes,
+    settings: Settings,
+    office_certificate_sha256: str,
+    development_key: bool,
+    now: datetime | None = None,
+) -> UploadVerification:
+    """Check an uploaded PDF's signature, identify its letter, and compare it with the record.
+
+    Synchronous and CPU-bound (pyHanko): run it in a worker thread, never on the event loop.
+    """
+    now = now or utcnow()
+    trusted: Collection[str] = [office_certificate_sha256, *settings.trusted_certificates_sha256]
+    report = verify_pdf(data, trusted_certificates_sha256=trusted)
+    file_sha256 = hashlib.sha256(data).hexdigest()
+    letter = _identify(session, report)
+    view = (
+        public_letter(letter, settings=settings, development_key=development_key, today=now.date())
+        if letter is not None
+        else None
+    )
+    matches = letter is not None and letter.pdf_sha256 == file_sha256
+    status = view.status if view is not None else None
+    verdict = _verdict(report, letter, matches, status)
+    return UploadVerification(
+        checked_at=now,
+        outcome=verdict.outcome,
+        verdict=verdict.id,
+        verdict_en=verdict.en,
+        genuine=matches and report.valid,
+        file_sha256=file_sha256,
+        file_size=len(data),
+        signed=report.signed,
+        covers_whole_file=report.covers_whole_file,
+        intact=report.intact,
+        trusted_signer=report.trusted,
+        signer=report.signer_subject,
+        signer_certificate_sha256=report.signer_certificate_sha256,
+        signed_at=report.signed_at,
+        problem=report.problem,
+        letter_number=report.letter_number,
+        matches_issued_file=matches if letter is not None else None,
+        status=status,
+        letter=view,
+    )

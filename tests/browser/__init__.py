@@ -1,0 +1,1 @@
+"""Checks in a real browser (headless Chromium); skipped where none is installed."""

@@ -1,0 +1,134 @@
+"""The verification page in headless Chromium: what a phone that scans the QR code shows."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from app.cli import initialise
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.domain.masking import mask_nik
+from app.main import create_app
+from app.schemas.common import Role
+from app.services.keys import create_key
+from tests.factories import resident_payload
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (CI installs it with `apt-get install chromium`)",
+)
+BROWSER_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class LiveLetter:
+    page_url: str
+    number: str
+    nik: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live_letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveLetter]:
+    """A server on a free port with one issued letter."""
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=f"sqlite:///{tmp / 'skk.db'}",
+        data_dir=tmp / "data",
+        public_base_url=base,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    initialise(settings)
+    engine = make_engine(settings.database_url)
+    with session_scope(make_sessionmaker(engine)) as session:
+        secret = create_key(session, name="browser test", role=Role.operator).secret
+    engine.dispose()
+
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}) as http:
+            resident = http.post("/api/v1/residents", json=resident_payload())
+            assert resident.status_code == 201, resident.text
+            nik = resident.json()["nik"]
+            letter = http.post(f"/api/v1/residents/{nik}/letters", json={"purpose": "Bank"})
+            assert letter.status_code == 201, letter.text
+        yield LiveLetter(
+            page_url=letter.json()["verification_url"], number=letter.json()["number"], nik=nik
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=BROWSER_TIMEOUT,
+        check=False,
+    )
+
+
+def test_the_page_shows_status_number_and_masked_nik(live_letter: LiveLetter, tmp_path) -> None:
+    result = _chromium(tmp_path, "--dump-dom", live_letter.page_url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert "BERLAKU" in dom and "VALID" in dom
+    assert live_letter.number in dom
+    assert mask_nik(live_letter.nik) in dom
+    assert live_letter.nik not in dom
+
+
+def test_the_page_renders_on_a_phone_sized_screen(live_letter: LiveLetter, tmp_path) -> None:
+    shot = tmp_path / "page.png"
+    result = _chromium(
+        tmp_path, f"--screenshot={shot}", "--window-size=412,915", live_letter.page_url
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.exists()
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    # A blank 412x915 PNG compresses to a few hundred bytes; the page has text and colour.
+    assert len(data) > 10_000
