@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -28,12 +28,11 @@ def _squash_spaces(value: object) -> object:
     return " ".join(value.split()) if isinstance(value, str) else value
 
 
-Text = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=200)]
 CleanName = Annotated[Name, BeforeValidator(_squash_spaces)]
 # 150 characters: what fits on the letter's address line.
 Address = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=150)]
 
-RESIDENT_EXAMPLE = {
+RESIDENT_EXAMPLE: dict[str, Any] = {
     "nik": "5371044108900001",
     "kk_number": "5371041503150003",
     "full_name": "MARIA YULIANA NDUN",
@@ -79,7 +78,7 @@ class _ResidentFields(BaseModel):
 class ResidentCreate(_ResidentFields):
     """A new resident. `recording_status` is the status they already have (default unregistered)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [RESIDENT_EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [RESIDENT_EXAMPLE]})  # type: ignore[list-item]
 
     nik: Nik
     recording_status: RecordingStatus = RecordingStatus.unregistered
