@@ -6,6 +6,7 @@ import logging
 import sys
 
 import click
+from pydantic import ValidationError
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -35,7 +36,17 @@ def initialise(settings: Settings) -> dict[str, int]:
 @click.group()
 def main() -> None:
     """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
-    configure_logging(get_settings().log_level)
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        lines = [
+            f"  SKK_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        click.echo("error: the settings are not valid:\n" + "\n".join(lines), err=True)
+        sys.exit(2)
+    configure_logging(settings.log_level)
 
 
 @main.command()
@@ -53,7 +64,17 @@ def serve(host: str, port: int, workers: int) -> None:
     """Run the API (runs init first)."""
     import uvicorn
 
-    initialise(get_settings())
+    from app.documents.signing import SigningKeyError
+    from app.services.signer import load_signer
+
+    settings = get_settings()
+    initialise(settings)
+    try:
+        # Fail here, with one clear sentence, rather than in every worker with a traceback.
+        load_signer(settings)
+    except SigningKeyError as exc:
+        click.echo(f"error: cannot start: {exc}", err=True)
+        sys.exit(2)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -42,5 +42,8 @@ def configure_logging(level: str = "INFO") -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Alembic announces each of its plugins at INFO; the migrations it runs are worth a line.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
     # Our middleware logs each request once; uvicorn's access log would log it twice.
     logging.getLogger("uvicorn.access").disabled = True
