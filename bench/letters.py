@@ -33,10 +33,7 @@ def summary(label: str, samples: list[float]) -> None:
     middle = len(ordered) // 2
     median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     p95 = ordered[int(len(ordered) * 0.95) - 1]
-    print(
-        f"{label:<32} n={len(samples):>4}  median {median:6.2f} ms"
-        f"  p95 {p95:6.2f} ms"
-    )
+    print(f"{label:<32} n={len(samples):>4}  median {median:6.2f} ms  p95 {p95:6.2f} ms")
 
 
 def main(n: int) -> None:

@@ -29,9 +29,7 @@ class RequestContext:
 
 
 # Set by the HTTP middleware; services read it without knowing about HTTP.
-request_context: ContextVar[RequestContext] = ContextVar(
-    "request_context", default=RequestContext()
-)
+request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def resident_target(nik: str) -> str:
@@ -89,7 +87,7 @@ def record(
         head = session.execute(
             select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
         ).scalar_one()
-    context = request_context.get()
+    context = request_context.get() or RequestContext()
     event = AuditEvent(
         id=head.last_id + 1,
         occurred_at=utcnow(),

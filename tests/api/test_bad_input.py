@@ -27,7 +27,9 @@ def test_malformed_json_is_422(client, keys) -> None:
 
 def test_wrong_content_type_is_415(client, keys) -> None:
     response = client.post(
-        URL, content=b"nik=5371044108900001", headers={**keys.operator, "Content-Type": "text/plain"}
+        URL,
+        content=b"nik=5371044108900001",
+        headers={**keys.operator, "Content-Type": "text/plain"},
     )
     assert response.status_code == 415
     assert "application/json" in response.json()["detail"]
@@ -51,6 +53,8 @@ def test_arabic_indic_digits_in_a_nik_are_refused_clearly(client, keys) -> None:
 def test_absurd_query_values_are_422(client, keys) -> None:
     assert client.get(URL, params={"limit": 0}, headers=keys.operator).status_code == 422
     assert client.get(URL, params={"limit": 501}, headers=keys.operator).status_code == 422
-    assert client.get(URL, params={"recording_status": "x"}, headers=keys.operator).status_code == 422
+    assert (
+        client.get(URL, params={"recording_status": "x"}, headers=keys.operator).status_code == 422
+    )
     response = client.get(URL, params={"kecamatan_code": "53.71"}, headers=keys.operator)
     assert response.status_code == 422

@@ -58,7 +58,7 @@ def test_issue_download_and_read_back(client, keys) -> None:
     assert pdf.headers["etag"] == f'"{letter["document"]["sha256"]}"'
     assert hashlib.sha256(pdf.content).hexdigest() == letter["document"]["sha256"]
     assert "attachment" in pdf.headers["content-disposition"]
-    assert f"470-0001-Disdukcapil" in pdf.headers["content-disposition"]
+    assert "470-0001-Disdukcapil" in pdf.headers["content-disposition"]
     text = _text(pdf.content)
     assert resident["nik"] in text
     assert "NGUYỄN THỊ ŁUCJA" in text
@@ -106,7 +106,9 @@ def test_wording_differs_for_unregistered_and_recorded(client, keys) -> None:
     texts = {}
     for name, resident in (("unregistered", unregistered), ("recorded", recorded)):
         letter = _issue(client, keys, resident["nik"]).json()
-        texts[name] = " ".join(_text(client.get(letter["document"]["url"], headers=keys.operator).content).split())
+        texts[name] = " ".join(
+            _text(client.get(letter["document"]["url"], headers=keys.operator).content).split()
+        )
     assert "belum melakukan perekaman" in texts["unregistered"]
     assert "belum melakukan perekaman" not in texts["recorded"]
     assert "dalam proses" in texts["recorded"]
@@ -148,7 +150,9 @@ def test_moving_out_or_dying_voids_the_letter(client, keys, residency) -> None:
     resident = _resident(client, keys)
     letter = _issue(client, keys, resident["nik"]).json()
     patched = client.patch(
-        f"{RESIDENTS}/{resident['nik']}", json={"residency_status": residency}, headers=keys.operator
+        f"{RESIDENTS}/{resident['nik']}",
+        json={"residency_status": residency},
+        headers=keys.operator,
     )
     assert patched.status_code == 200
     voided = client.get(f"/api/v1/letters/{letter['id']}", headers=keys.operator).json()
@@ -159,9 +163,13 @@ def test_revoke(client, keys) -> None:
     resident = _resident(client, keys)
     letter = _issue(client, keys, resident["nik"]).json()
     url = f"/api/v1/letters/{letter['id']}/revoke"
-    assert client.post(url, json={"reason": "salah orang"}, headers=keys.kelurahan).status_code == 403
+    assert (
+        client.post(url, json={"reason": "salah orang"}, headers=keys.kelurahan).status_code == 403
+    )
     assert client.post(url, json={}, headers=keys.operator).status_code == 422
-    revoked = client.post(url, json={"reason": "Diterbitkan untuk penduduk yang salah"}, headers=keys.operator)
+    revoked = client.post(
+        url, json={"reason": "Diterbitkan untuk penduduk yang salah"}, headers=keys.operator
+    )
     assert revoked.status_code == 200
     assert revoked.json()["status"] == "revoked"
     twice = client.post(url, json={"reason": "lagi"}, headers=keys.operator)
@@ -195,7 +203,12 @@ def test_kelurahan_scope_on_letters(client, keys) -> None:
     assert [letter["id"] for letter in listed] == [own_letter["id"]]
     for path in (f"/api/v1/letters/{other_letter['id']}", other_letter["document"]["url"]):
         assert client.get(path, headers=keys.kelurahan).status_code == 404
-    assert client.post(f"{RESIDENTS}/{own['nik']}/letters", json={"purpose": "Bank"}, headers=keys.kelurahan).status_code == 403
+    assert (
+        client.post(
+            f"{RESIDENTS}/{own['nik']}/letters", json={"purpose": "Bank"}, headers=keys.kelurahan
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/letters/not-a-uuid", headers=keys.operator).status_code == 404
 
 
@@ -206,15 +219,32 @@ def test_letter_list_filters_and_pages(client, keys) -> None:
         ids.append(_issue(client, keys, resident["nik"]).json()["id"])
     page1 = client.get("/api/v1/letters", params={"limit": 2}, headers=keys.operator).json()
     page2 = client.get(
-        "/api/v1/letters", params={"limit": 2, "cursor": page1["next_cursor"]}, headers=keys.operator
+        "/api/v1/letters",
+        params={"limit": 2, "cursor": page1["next_cursor"]},
+        headers=keys.operator,
     ).json()
     got = [letter["id"] for letter in page1["items"] + page2["items"]]
     assert sorted(got) == sorted(ids) and len(set(got)) == 3
     assert page2["next_cursor"] is None
     today = date.today().isoformat()
-    assert len(client.get("/api/v1/letters", params={"issued_from": today}, headers=keys.operator).json()["items"]) == 3
-    assert client.get("/api/v1/letters", params={"status": "revoked"}, headers=keys.operator).json()["items"] == []
-    assert client.get("/api/v1/letters", params={"nik": "12"}, headers=keys.operator).status_code == 422
+    assert (
+        len(
+            client.get(
+                "/api/v1/letters", params={"issued_from": today}, headers=keys.operator
+            ).json()["items"]
+        )
+        == 3
+    )
+    assert (
+        client.get("/api/v1/letters", params={"status": "revoked"}, headers=keys.operator).json()[
+            "items"
+        ]
+        == []
+    )
+    assert (
+        client.get("/api/v1/letters", params={"nik": "12"}, headers=keys.operator).status_code
+        == 422
+    )
 
 
 def test_masked_nik_helper_keeps_region_and_serial() -> None:

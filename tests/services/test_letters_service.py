@@ -73,7 +73,9 @@ def test_failing_signer_stores_nothing_and_uses_no_number(sessionmaker_, setting
     assert letter.number.startswith("470/0001/")
 
 
-def test_counter_resets_each_year_and_format_follows_the_setting(sessionmaker_, settings, signer) -> None:
+def test_counter_resets_each_year_and_format_follows_the_setting(
+    sessionmaker_, settings, signer
+) -> None:
     settings = settings.model_copy(
         update={"letter_number_format": "SKK-{year}-{seq:05d}-{month_roman}"}
     )
