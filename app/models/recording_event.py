@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, column, desc
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -15,6 +15,15 @@ class RecordingEvent(Base):
     __tablename__ = "recording_events"
     __table_args__ = (
         Index("ix_recording_events_resident_id_occurred_at", "resident_id", "occurred_at"),
+        # Each resident's latest event first (ties: the later id): the status on a past day
+        # in one index-only pass (statistics).
+        Index(
+            "ix_recording_events_resident_latest",
+            "resident_id",
+            desc(column("occurred_at")),
+            desc(column("id")),
+            "status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

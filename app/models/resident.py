@@ -17,6 +17,19 @@ class Resident(Base):
         Index("ix_residents_kelurahan_code_id", "kelurahan_code", "id"),
         Index("ix_residents_kecamatan_code_id", "kecamatan_code", "id"),
         Index("ix_residents_recording_status", "recording_status"),
+        # Covers the recording statistics: one index-only pass per request, already in
+        # (kelurahan, status) order so SQLite groups without sorting.
+        Index(
+            "ix_residents_statistics",
+            "residency_status",
+            "kelurahan_code",
+            "recording_status",
+            "citizenship",
+            "has_itap",
+            "marital_status",
+            "birth_date",
+            "recording_status_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

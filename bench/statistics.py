@@ -1,0 +1,208 @@
+"""Benchmark of the recording statistics on a Kota Kupang-sized SQLite database.
+
+Builds (once, cached under /tmp) 436,000 residents over the 51 kelurahan of Kota Kupang with
+about 600,000 recording events spread from October 2011 to today, then prints the median of 20
+calls for `as_of` today and for 2016-10-13, per grouping, through the service and through HTTP.
+
+    .venv/bin/python bench/statistics.py [--rebuild] [--db PATH] [--runs 20]
+
+A benchmark, not a test: it prints figures and asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db import make_engine, make_sessionmaker, session_scope  # noqa: E402
+from app.domain.recording import FOLLOW_UP, PIPELINE  # noqa: E402
+from app.migrate import upgrade_to_head  # noqa: E402
+from app.models import RecordingEvent, Region, Resident  # noqa: E402
+from app.services.access import SYSTEM  # noqa: E402
+from app.services.regions import load_regions  # noqa: E402
+from app.services.statistics import recording_statistics  # noqa: E402
+
+RESIDENTS = 436_000
+PAST = date(2016, 10, 13)
+START = datetime(2011, 10, 1, tzinfo=UTC)
+SEED = 2016
+MASS_END = datetime(2013, 12, 31, tzinfo=UTC)
+BACKLOG_FROM = datetime(2013, 1, 1, tzinfo=UTC)
+BACKLOG_UNTIL = datetime(2019, 1, 1, tzinfo=UTC)
+CHUNK = 20_000
+
+_PIPELINE = [s.value for s in PIPELINE[1:]]
+_FOLLOW_UP = sorted(s.value for s in FOLLOW_UP)
+_NAMES = ("MARIA", "YOHANES", "AGUSTINUS", "FRANSISKA", "YOSEFINA", "PETRUS", "ELISABETH")
+_SURNAMES = ("NDUN", "BENU", "TAOLIN", "MANAFE", "LAY", "FANGGIDAE", "NALLE", "TOY", "SELAN")
+
+
+def _history(rnd: random.Random, t: datetime) -> list[tuple[str, datetime]]:
+    """Recording steps from a first capture at t; cards waited years in the blank shortage."""
+    backlog = BACKLOG_FROM <= t < BACKLOG_UNTIL
+    r = rnd.random()
+    steps = ["bio_captured"]
+    if r < 0.06:
+        steps.append(rnd.choice(_FOLLOW_UP))
+    elif r < 0.25:
+        pass
+    elif r < 0.40:
+        steps.append(rnd.choice(_PIPELINE[1:-1]))
+    else:
+        if rnd.random() < 0.3:
+            steps.append("print_ready_record")
+        steps.append("card_issued")
+    out = [(steps[0], t)]
+    for status in steps[1:]:
+        t += timedelta(days=rnd.randint(14, 1500) if backlog else rnd.randint(3, 120),
+                       seconds=rnd.randint(0, 86_399))  # fmt: skip
+        out.append((status, t))
+    return out
+
+
+def _rows(kelurahan: list[str], today: date) -> tuple[list[dict], list[dict]]:
+    """Residents and events, deterministic for the seed."""
+    rnd = random.Random(SEED)
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    created = datetime(2011, 1, 1, tzinfo=UTC)
+    residents: list[dict] = []
+    events: list[dict] = []
+    for rid in range(1, RESIDENTS + 1):
+        kel = kelurahan[rid % len(kelurahan)]
+        birth = date(1936, 1, 1) + timedelta(days=int(rnd.random() * 90 * 365))
+        adult = birth <= today.replace(year=today.year - 17)
+        married = adult and rnd.random() < 0.6 or rnd.random() < 0.005
+        wna = rnd.random() < 0.003
+        residency = "active"
+        r = rnd.random()
+        if r < 0.02:
+            residency = "moved_out"
+        elif r < 0.03:
+            residency = "deceased"
+        status, status_at = "unregistered", None
+        if adult and rnd.random() < 0.8:
+            # First capture: not before the programme, nor (much) before the 17th birthday;
+            # almost half of those who could came in the 2011-2013 mass recording.
+            seventeen = datetime(birth.year + 17, birth.month, min(birth.day, 28), tzinfo=UTC)
+            lo = max(START, seventeen - timedelta(days=30))
+            hi = MASS_END if lo < MASS_END and rnd.random() < 0.45 else now
+            t = lo + timedelta(seconds=rnd.random() * (hi - lo).total_seconds() * 0.99)
+            for step in _history(rnd, t):
+                if step[1] >= now:
+                    break  # still waiting today
+                events.append({"resident_id": rid, "status": step[0], "occurred_at": step[1],
+                               "source": "import", "recorded_at": step[1]})  # fmt: skip
+                status, status_at = step
+        sex = "perempuan" if rid % 2 else "laki_laki"
+        residents.append(
+            {
+                "id": rid,
+                "nik": f"537104{rid:010d}",
+                "kk_number": f"537104{rid // 4:010d}",
+                "full_name": f"{rnd.choice(_NAMES)} {rnd.choice(_SURNAMES)}",
+                "birth_place": "KUPANG",
+                "birth_date": birth,
+                "sex": sex,
+                "blood_type": "O",
+                "religion": "kristen",
+                "marital_status": "kawin" if married else "belum_kawin",
+                "occupation": "WIRASWASTA" if adult else "PELAJAR/MAHASISWA",
+                "citizenship": "WNA" if wna else "WNI",
+                "has_itap": wna and rnd.random() < 0.5,
+                "address": f"JL. EL TARI NO. {rid % 150 + 1}",
+                "rt": f"{rid % 20 + 1:03d}",
+                "rw": f"{rid % 5 + 1:03d}",
+                "kelurahan_code": kel,
+                "kecamatan_code": kel[:8],
+                "residency_status": residency,
+                "recording_status": status,
+                "recording_status_at": status_at,
+                "version": 1,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    return residents, events
+
+
+def build(path: Path) -> None:
+    """Create the benchmark database at path."""
+    path.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_to_head(engine)
+    factory = make_sessionmaker(engine)
+    with session_scope(factory) as session:
+        load_regions(session)
+        kelurahan = list(
+            session.scalars(
+                select(Region.code)
+                .where(Region.level == "kelurahan_desa", Region.code.startswith("53.71."))
+                .order_by(Region.code)
+            )
+        )
+    residents, events = _rows(kelurahan, date.today())
+    with engine.begin() as conn:
+        for i in range(0, len(residents), CHUNK):
+            conn.execute(insert(Resident), residents[i : i + CHUNK])
+        for i in range(0, len(events), CHUNK):
+            conn.execute(insert(RecordingEvent), events[i : i + CHUNK])
+    engine.dispose()
+
+
+def _median_ms(call, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - t0) * 1000)
+    # (This file's name hides the standard library's `statistics` module.)
+    times.sort()
+    mid = len(times) // 2
+    return times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/skk-bench-statistics.db"))
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    if args.rebuild or not args.db.exists():
+        t0 = time.perf_counter()
+        build(args.db)
+        print(f"built {args.db} in {time.perf_counter() - t0:.0f} s")
+    engine = make_engine(f"sqlite:///{args.db}")
+    factory = make_sessionmaker(engine)
+    with session_scope(factory) as session:
+        n_res = session.scalar(select(func.count()).select_from(Resident))
+        n_ev = session.scalar(select(func.count()).select_from(RecordingEvent))
+    print(f"residents: {n_res:,}  recording events: {n_ev:,}")
+    for as_of in (None, PAST):
+        for group_by in ("kota", "kecamatan", "kelurahan"):
+
+            def call(as_of: date | None = as_of, group_by: str = group_by) -> None:
+                with session_scope(factory) as session:
+                    recording_statistics(
+                        session,
+                        group_by=group_by,
+                        as_of=as_of,
+                        actor=SYSTEM,
+                        office_region_code="53.71",
+                    )
+
+            label = "today" if as_of is None else as_of.isoformat()
+            print(f"service  as_of={label:<10} group_by={group_by:<9} "
+                  f"median of {args.runs}: {_median_ms(call, args.runs):6.1f} ms")  # fmt: skip
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
