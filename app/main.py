@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import audit, health, keys, letters, regions, residents, statistics, verify
+from app.api import audit, health, keys, letters, regions, residents, statistics, transfer, verify
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
@@ -80,6 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(JsonBodyMiddleware, max_bytes=settings.max_json_bytes)
     app.add_middleware(RequestLogMiddleware)
-    for module in (health, regions, residents, letters, keys, audit, verify, statistics):
+    for module in (health, regions, transfer, residents, letters, keys, audit, verify, statistics):
         app.include_router(module.router)
     return app

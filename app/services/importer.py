@@ -1,0 +1,758 @@
+"""Bulk import of residents from CSV (SIAK exports): validate, upsert by NIK, report per row.
+
+Rows are validated with the same ResidentCreate model the API uses, after SIAK's labels
+(LAKI-LAKI, BELUM KAWIN, SUDAH REKAM...) and DD-MM-YYYY dates are translated. Storage goes
+through app.services.bulk in batches; `checkpoint` (given by the caller, usually a commit)
+runs after each batch, so a killed import keeps whole batches only and a re-run upserts the
+rest. all_or_nothing validates the whole file before it writes anything.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from typing import IO, Any, Protocol
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.domain.masking import mask_nik
+from app.domain.nik import NikError, normalize_nik
+from app.domain.recording import RecordingStatus
+from app.errors import InvalidInput, field_error
+from app.models import Region, Resident
+from app.models._types import utcnow
+from app.schemas.common import (
+    BloodType,
+    Citizenship,
+    MaritalStatus,
+    Religion,
+    ResidencyStatus,
+    Sex,
+)
+from app.schemas.importer import (
+    ImportMode,
+    ImportReport,
+    RejectedRow,
+    RowFieldError,
+    RowWarning,
+)
+from app.schemas.resident import ResidentCreate
+from app.services import audit, bulk, letters_hooks
+from app.services.access import Principal
+from app.services.residents import agreement_warnings, kecamatan_of
+
+__all__ = [
+    "BATCH_SIZE",
+    "IMPORT_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ImportProgress",
+    "RejectSink",
+    "check_utf8",
+    "run_import",
+]
+
+BATCH_SIZE = 5_000
+# Rows listed in the report; the counts are always complete (the CLI's --errors-csv has all).
+MAX_LISTED = 1_000
+
+IMPORT_COLUMNS: tuple[str, ...] = (*bulk.RESIDENT_COLUMNS, "recording_status_at")
+REQUIRED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in bulk.RESIDENT_COLUMNS if ResidentCreate.model_fields[c].is_required()
+)
+_ENUM_FIELDS = frozenset(
+    {
+        "sex",
+        "blood_type",
+        "religion",
+        "marital_status",
+        "citizenship",
+        "residency_status",
+        "recording_status",
+    }
+)
+_CLOCK_SKEW = timedelta(minutes=5)
+_IMPORT_NOTE = "status from import"
+
+
+# ---------------------------------------------------------------------------------------
+# Labels: the API's values plus SIAK's uppercase spellings
+
+
+def _key(text: str) -> str:
+    return " ".join(text.replace("_", " ").replace("-", " ").upper().split())
+
+
+def _label_table(enum: type[Enum], siak: dict[str, str]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for member in enum:
+        table[member.value] = member.value
+        table[_key(member.value)] = member.value
+    for label, value in siak.items():
+        table[_key(label)] = value
+    return table
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "sex": _label_table(
+        Sex,
+        {
+            "LAKI-LAKI": "laki_laki",
+            "L": "laki_laki",
+            "PRIA": "laki_laki",
+            "P": "perempuan",
+            "WANITA": "perempuan",
+        },  # fmt: skip
+    ),
+    "religion": _label_table(
+        Religion,
+        {
+            "PROTESTAN": "kristen",
+            "KRISTEN PROTESTAN": "kristen",
+            "KATHOLIK": "katolik",
+            "KRISTEN KATOLIK": "katolik",
+            "BUDHA": "buddha",
+            "KONGHUCU": "khonghucu",
+            "KONG HU CU": "khonghucu",
+            "KHONG HU CU": "khonghucu",
+            "KEPERCAYAAN TERHADAP TUHAN YME": "kepercayaan",
+            "KEPERCAYAAN TERHADAP TUHAN YANG MAHA ESA": "kepercayaan",
+            "ALIRAN KEPERCAYAAN": "kepercayaan",
+            "PENGHAYAT KEPERCAYAAN": "kepercayaan",
+        },
+    ),
+    "marital_status": _label_table(
+        MaritalStatus,
+        {
+            "KAWIN TERCATAT": "kawin",
+            "KAWIN BELUM TERCATAT": "kawin",
+            "KAWIN TIDAK TERCATAT": "kawin",
+            "CERAI HIDUP TERCATAT": "cerai_hidup",
+            "CERAI HIDUP BELUM TERCATAT": "cerai_hidup",
+        },
+    ),
+    "citizenship": _label_table(Citizenship, {}),
+    "residency_status": _label_table(
+        ResidencyStatus,
+        {
+            "AKTIF": "active",
+            "PINDAH": "moved_out",
+            "PINDAH KELUAR": "moved_out",
+            "MATI": "deceased",
+            "MENINGGAL": "deceased",
+            "MENINGGAL DUNIA": "deceased",
+        },
+    ),
+    "recording_status": _label_table(
+        RecordingStatus, {"BELUM REKAM": "unregistered", "SUDAH REKAM": "bio_captured"}
+    ),
+}
+_BLOOD: dict[str, str] = {b.value: b.value for b in BloodType} | {
+    "TIDAK_TAHU": "tidak_tahu",
+    "TIDAKTAHU": "tidak_tahu",
+    "-": "tidak_tahu",
+}
+_BOOL: dict[str, bool] = {
+    "YA": True, "Y": True, "TRUE": True, "1": True, "ADA": True,
+    "TIDAK": False, "N": False, "FALSE": False, "0": False, "TIDAK ADA": False,
+}  # fmt: skip
+_NAMES = {
+    "sex": "sex",
+    "religion": "religion",
+    "marital_status": "marital status",
+    "citizenship": "citizenship",
+    "residency_status": "residency status",
+    "recording_status": "recording status",
+}
+
+
+def _label(column: str, raw: str) -> str:
+    table = _LABELS[column]
+    value = table.get(raw) or table.get(_key(raw))
+    if value is None:
+        allowed = ", ".join(dict.fromkeys(table.values()))
+        raise ValueError(f"{raw[:40]!r} is not a known {_NAMES[column]}; use one of {allowed}")
+    return value
+
+
+def _blood(raw: str) -> str:
+    value = _BLOOD.get(raw.upper().replace(" ", ""))
+    if value is None:
+        raise ValueError(
+            f"{raw[:40]!r} is not a blood type; use A, B, AB or O (with + or - if known) "
+            "or TIDAK TAHU"
+        )
+    return value
+
+
+def _bool(raw: str) -> bool:
+    value = _BOOL.get(raw.upper())
+    if value is None:
+        raise ValueError(f"{raw[:40]!r} is not yes or no; use YA/TIDAK, true/false or 1/0")
+    return value
+
+
+def _date(raw: str) -> date:
+    """YYYY-MM-DD, or SIAK's DD-MM-YYYY / DD/MM/YYYY / DD.MM.YYYY."""
+    try:
+        if len(raw) == 10 and raw[4] == "-":
+            return date.fromisoformat(raw)
+        for sep in "-/.":
+            parts = raw.split(sep)
+            if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+                return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        raise ValueError("is not a date that exists") from None
+    raise ValueError("is not a date; write it as YYYY-MM-DD or DD-MM-YYYY")
+
+
+def _timestamp(raw: str, now: datetime) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            "is not a date and time; write it as ISO 8601, e.g. 2016-09-01T09:30:00+08:00"
+        ) from None
+    if value.tzinfo is None:
+        raise ValueError("needs a time zone, e.g. 2016-09-01T09:30:00+08:00")
+    if value > now + _CLOCK_SKEW:
+        raise ValueError("must not be in the future")
+    return value.astimezone(UTC)
+
+
+_CONVERTERS: dict[str, Callable[[str], Any]] = {
+    **{column: (lambda raw, column=column: _label(column, raw)) for column in _LABELS},
+    "blood_type": _blood,
+    "birth_date": _date,
+    "has_itap": _bool,
+}
+
+
+def _clean_msg(msg: str) -> str:
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    return msg
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+
+def check_utf8(stream: IO[bytes], chunk_size: int = 1 << 20) -> None:
+    """Refuse input that is not UTF-8, naming the line and byte; rewinds the stream."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = newlines = 0
+    while True:
+        chunk = stream.read(chunk_size)
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:
+            data = exc.object
+            pending = len(data) - len(chunk)
+            position = offset - pending + exc.start
+            line = newlines - data.count(b"\n", 0, pending) + data.count(b"\n", 0, exc.start) + 1
+            raise InvalidInput(
+                f"the file is not UTF-8 text: line {line}, byte {position + 1} "
+                f"(0x{data[exc.start]:02x}) cannot be read; save it as 'CSV UTF-8' and retry",
+                code="not_utf8",
+                errors=[field_error(["body", "line", line], "not valid UTF-8")],
+            ) from None
+        if not chunk:
+            break
+        offset += len(chunk)
+        newlines += chunk.count(b"\n")
+    stream.seek(0)
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _column_name(raw: str) -> str:
+    return "_".join(raw.strip().lower().replace("-", " ").split())
+
+
+# ---------------------------------------------------------------------------------------
+# The job
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Counts only (never a NIK). phase: validate, write (all_or_nothing) or import (partial)."""
+
+    phase: str
+    rows: int  # rows read so far; in the write phase, rows written so far
+    rejected: int
+
+
+class RejectSink(Protocol):
+    """Receives every refused row with its original fields (e.g. for an errors CSV)."""
+
+    def start(self, header: list[str], delimiter: str) -> None: ...
+
+    def add(self, fields: list[str], errors: list[RowFieldError]) -> None: ...
+
+
+# A validated row: line, NIK, the model's values (plain str/date/bool), recording_status_at.
+_Row = tuple[int, str, dict[str, Any], datetime | None]
+# A row read but not yet validated: line, raw fields, NIK (normalised when it could be),
+# the values with labels and dates translated, recording_status_at, errors found so far.
+_Read = tuple[int, list[str], str, dict[str, Any], datetime | None, list[RowFieldError]]
+_STATE_COLUMNS = ("nik", "id", "recording_status_at", "kelurahan_code",
+                  "recording_status", "residency_status")  # fmt: skip
+_DEFAULTS: dict[str, Any] = {
+    name: (f.default.value if isinstance(f.default, Enum) else f.default)
+    for name, f in ResidentCreate.model_fields.items()
+    if not f.is_required()
+}
+
+
+@dataclass
+class _Writes:
+    """What one batch stores, prepared while reading so the write phase only executes it."""
+
+    inserts: list[tuple[Any, ...]] = field(default_factory=list)  # bulk.prepare() form
+    insert_events: list[tuple[str, str, datetime]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    voids: list[tuple[int, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.updates)
+
+
+class _Import:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        actor: Principal,
+        mode: ImportMode,
+        dry_run: bool,
+        batch_size: int,
+        checkpoint: Callable[[], None] | None,
+        progress: Callable[[ImportProgress], None] | None,
+        sink: RejectSink | None,
+    ) -> None:
+        self.session = session
+        self.actor = actor
+        self.mode = mode
+        self.dry_run = dry_run
+        self.batch_size = max(1, batch_size)
+        self.checkpoint = checkpoint or (lambda: None)
+        self.progress = progress
+        self.sink = sink
+        self.now = utcnow()
+        self.rows = self.inserted = self.updated = self.unchanged = self.rejected = 0
+        self.rejected_rows: list[RejectedRow] = []
+        self.warnings: list[RowWarning] = []
+        self.kelurahan = set(
+            session.scalars(select(Region.code).where(Region.level == "kelurahan_desa"))
+        )
+        self.seen: dict[str, int] = {}
+        self.delimiter = ","
+        self.ignored: list[str] = []
+
+    # -- header ---------------------------------------------------------------------
+
+    def open(self, stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+        check_utf8(stream)
+        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+        first = text.readline()
+        if not first.strip():
+            raise InvalidInput(
+                "the file is empty: the first line must be the header with the column names",
+                code="empty_file",
+            )
+        self.delimiter = _sniff_delimiter(first)
+        reader = csv.reader(itertools.chain([first], text), delimiter=self.delimiter)
+        self.header = next(reader)
+        names = [_column_name(h) for h in self.header]
+        duplicated = sorted({n for n in names if n and names.count(n) > 1})
+        if duplicated:
+            raise InvalidInput(
+                f"column {', '.join(duplicated)} appears more than once in the header",
+                code="duplicate_column",
+                errors=[field_error(["body", "columns", n], "appears twice") for n in duplicated],
+            )
+        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        if missing:
+            raise InvalidInput(
+                f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
+                f"(the header needs {', '.join(REQUIRED_COLUMNS)}; optional: "
+                f"{', '.join(c for c in IMPORT_COLUMNS if c not in REQUIRED_COLUMNS)})",
+                code="missing_column",
+                errors=[field_error(["body", "columns", c], "column missing") for c in missing],
+            )
+        self.index = {n: i for i, n in enumerate(names) if n in IMPORT_COLUMNS}
+        self.ignored = [h for h, n in zip(self.header, names, strict=True) if n not in self.index]
+        # Columns the file speaks for: on an update, the others keep their stored values.
+        self.present = [c for c in bulk.RESIDENT_COLUMNS if c in self.index]
+        self.compared = [c for c in self.present if c not in ("nik", "recording_status")]
+        self.status_given = "recording_status" in self.index
+        self.columns = list(dict.fromkeys([*_STATE_COLUMNS, *self.compared]))
+        self.positions = [(c, self.columns.index(c)) for c in self.compared]
+        self.fast_positions = [
+            (c, self.columns.index(c), _DEFAULTS.get(c)) for c in self.present if c != "nik"
+        ]
+        # Per column: where it is, how its text becomes a value, whether it may be empty.
+        self.plan = [
+            (c, i, _CONVERTERS.get(c), c in REQUIRED_COLUMNS)
+            for c, i in self.index.items()
+            if c != "recording_status_at"
+        ]
+        if self.sink:
+            self.sink.start(self.header, self.delimiter)
+
+        def records() -> Iterator[tuple[int, list[str]]]:
+            line = reader.line_num + 1
+            for fields in reader:
+                if len(fields) > 1 or (fields and fields[0].strip()):
+                    yield line, fields
+                line = reader.line_num + 1
+
+        return records()
+
+    # -- validation -----------------------------------------------------------------
+
+    def reject(self, line: int, nik: str, fields: list[str], errors: list[RowFieldError]) -> None:
+        self.rejected += 1
+        if len(self.rejected_rows) < MAX_LISTED:
+            self.rejected_rows.append(RejectedRow(line=line, nik=mask_nik(nik), errors=errors))
+        if self.sink:
+            self.sink.add(fields, errors)
+
+    def read(self, line: int, fields: list[str]) -> _Read:
+        """Translate labels and dates, and run the checks that need no model."""
+        errors: list[RowFieldError] = []
+        index = self.index
+        raw_nik = fields[index["nik"]].strip() if len(fields) > index["nik"] else ""
+        data: dict[str, Any] = {}
+        status_at: datetime | None = None
+        if len(fields) != len(self.header):
+            msg = (
+                f"has {len(fields)} fields but the header has {len(self.header)}; "
+                "check the delimiter and the quotes"
+            )
+            return line, fields, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
+        for column, i, convert, required in self.plan:
+            raw = fields[i].strip()
+            if not raw:
+                if required:
+                    errors.append(RowFieldError(field=column, msg="is empty; a value is required"))
+                continue  # the model's default
+            try:
+                data[column] = convert(raw) if convert else raw
+            except ValueError as exc:
+                errors.append(RowFieldError(field=column, msg=str(exc)))
+        if "recording_status_at" in index:
+            raw = fields[index["recording_status_at"]].strip()
+            try:
+                status_at = _timestamp(raw, self.now) if raw else None
+            except ValueError as exc:
+                errors.append(RowFieldError(field="recording_status_at", msg=str(exc)))
+        try:
+            clean = len(raw_nik) == 16 and raw_nik.isascii() and raw_nik.isdigit()
+            nik = raw_nik if clean else normalize_nik(raw_nik)
+        except NikError:
+            nik = raw_nik
+        else:
+            first = self.seen.setdefault(nik, line)
+            if first != line:
+                msg = f"appears twice in this file (first on line {first})"
+                errors.append(RowFieldError(field="nik", msg=msg))
+        kelurahan = data.get("kelurahan_code", "")
+        if len(kelurahan) == 10 and kelurahan.isdigit():
+            kelurahan = f"{kelurahan[:2]}.{kelurahan[2:4]}.{kelurahan[4:6]}.{kelurahan[6:]}"
+            data["kelurahan_code"] = kelurahan
+        if len(kelurahan) == 13 and kelurahan not in self.kelurahan:
+            msg = f"{kelurahan} is not a known kelurahan/desa"
+            errors.append(RowFieldError(field="kelurahan_code", msg=msg))
+        elif kelurahan and not self.actor.sees_kelurahan(kelurahan):
+            msg = (
+                f"a kelurahan key for {self.actor.kelurahan_code} may import only residents "
+                "of its own kelurahan"
+            )
+            errors.append(RowFieldError(field="kelurahan_code", msg=msg))
+        return line, fields, nik, data, status_at, errors
+
+    def unchanged_fast(self, data: dict[str, Any], old: Any) -> bool:
+        """The row equals a stored (hence once validated) resident: nothing to validate."""
+        return all(data.get(c, default) == old[i] for c, i, default in self.fast_positions)
+
+    def validate(self, read: _Read) -> _Row | None:
+        """The full validation (ResidentCreate and the NIK agreement); None when rejected."""
+        line, fields, nik, data, status_at, errors = read
+        values: dict[str, Any] | None = None
+        if errors and errors[0].field == "row":
+            self.reject(line, nik, fields, errors)
+            return None
+        reported = {e.field for e in errors}
+        if reported:
+            data = {k: v for k, v in data.items() if k not in reported}
+        try:
+            model = ResidentCreate.model_validate(data)
+        except ValidationError as exc:
+            for e in exc.errors(include_url=False, include_context=False, include_input=False):
+                name = str(e["loc"][0]) if e["loc"] else "has_itap"
+                if name not in reported:
+                    errors.append(RowFieldError(field=name, msg=_clean_msg(e["msg"])))
+        else:
+            values = dict(model.__dict__)  # the validated fields; model_dump costs 10x more
+            for column in _ENUM_FIELDS:
+                values[column] = values[column]._value_
+            try:
+                for msg in self.agreement(model.nik, model.birth_date, values["sex"]):
+                    if len(self.warnings) < MAX_LISTED:
+                        self.warnings.append(RowWarning(line=line, nik=mask_nik(nik), msg=msg))
+            except InvalidInput as exc:
+                errors.append(RowFieldError(field="sex", msg=exc.detail))
+        if errors or values is None:
+            self.reject(line, nik, fields, errors)
+            return None
+        return line, values["nik"], values, status_at
+
+    @staticmethod
+    def agreement(nik: str, birth_date: date, sex: str) -> list[str]:
+        """agreement_warnings(), skipped when the NIK's DDMMYY is exactly the one expected."""
+        # Nearly every row: the NIK encodes this very date and sex (day + 40 for women), so
+        # the full check would find nothing; anything else gets the full check and message.
+        day = birth_date.day + 40 if sex == "perempuan" else birth_date.day
+        if nik[6:12] == f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}":
+            return []
+        return agreement_warnings(nik=nik, birth_date=birth_date, sex=sex, loc_prefix=[])
+
+    # -- one batch ------------------------------------------------------------------
+
+    def process(self, records: list[tuple[int, list[str]]]) -> _Writes:
+        """Read, validate and classify a batch against the stored residents."""
+        reads = [self.read(line, fields) for line, fields in records]
+        table = bulk.RESIDENTS
+        niks = [r[2] for r in reads if len(r[2]) == 16]
+        stored: dict[str, Any] = {}
+        if niks:
+            query = select(*[table.c[c] for c in self.columns]).where(table.c.nik.in_(niks))
+            stored = {r.nik: r for r in self.session.connection().execute(query)}
+        writes = _Writes()
+        now = utcnow()
+        inserts: list[dict[str, Any]] = []
+        for read in reads:
+            old = stored.get(read[2])
+            if old is not None and not read[5] and self.unchanged_fast(read[3], old):
+                self.unchanged += 1
+                continue
+            row = self.validate(read)
+            if row is None:
+                continue
+            line, nik, values, status_at = row
+            if old is None:
+                inserts.append(self.new_resident(values, status_at, now, writes))
+            else:
+                self.change(read, values, status_at, old, now, writes)
+        writes.inserts = bulk.prepare(self.session, table, bulk.RESIDENT_INSERT_COLUMNS, inserts)
+        return writes
+
+    def new_resident(
+        self, values: dict[str, Any], status_at: datetime | None, now: datetime, writes: _Writes
+    ) -> dict[str, Any]:
+        self.inserted += 1
+        status = values["recording_status"]
+        at = (status_at or now) if status != "unregistered" else None
+        if at is not None:
+            writes.insert_events.append((values["nik"], status, at))
+        return {
+            **values,
+            "kecamatan_code": kecamatan_of(values["kelurahan_code"]),
+            "recording_status_at": at,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+
+    def change(
+        self,
+        read: _Read,
+        values: dict[str, Any],
+        status_at: datetime | None,
+        old: Any,
+        now: datetime,
+        writes: _Writes,
+    ) -> None:
+        line, fields, nik = read[0], read[1], read[2]
+        if not self.actor.sees_kelurahan(old.kelurahan_code):
+            msg = (
+                f"this resident is registered in kelurahan {old.kelurahan_code}, outside your "
+                "key's kelurahan"
+            )
+            self.reject(line, nik, fields, [RowFieldError(field="kelurahan_code", msg=msg)])
+            return
+        status = values["recording_status"]
+        status_changed = self.status_given and status != old.recording_status
+        if status_changed and status == "unregistered":
+            msg = (
+                f"cannot go back to unregistered: the resident is already "
+                f"{old.recording_status} (a recording is never undone)"
+            )
+            self.reject(line, nik, fields, [RowFieldError(field="recording_status", msg=msg)])
+            return
+        if not status_changed and all(values[c] == old[i] for c, i in self.positions):
+            self.unchanged += 1
+            return
+        self.updated += 1
+        at = (status_at or now) if status_changed else old.recording_status_at
+        update = {c: values[c] for c in self.compared}
+        update.update(
+            row_id=old.id,
+            kecamatan_code=kecamatan_of(values["kelurahan_code"]),
+            recording_status=status if status_changed else old.recording_status,
+            recording_status_at=at,
+            updated_at=now,
+        )
+        writes.updates.append(update)
+        if status_changed:
+            writes.events.append(self.event(old.id, status, at, now))
+            if status == "card_issued":
+                writes.voids.append((old.id, "KTP-el card issued (card_issued)"))
+        residency = update.get("residency_status", old.residency_status)
+        if old.residency_status == "active" and residency != "active":
+            writes.voids.append((old.id, f"residency_status became {residency} (import)"))
+
+    def event(self, resident_id: int, status: str, at: datetime, now: datetime) -> dict[str, Any]:
+        return {
+            "resident_id": resident_id,
+            "status": status,
+            "occurred_at": at,
+            "note": _IMPORT_NOTE,
+            "source": "import",
+            "api_key_id": self.actor.key_id,
+            "recorded_at": now,
+        }
+
+    def write(self, writes: _Writes) -> None:
+        """Store a batch prepared by process()."""
+        now = utcnow()
+        ids = bulk.insert_prepared_residents(self.session, writes.inserts)
+        events = [self.event(ids[nik], s, at, now) for nik, s, at in writes.insert_events]
+        bulk.update_residents(self.session, writes.updates)
+        bulk.insert_events(self.session, [*events, *writes.events])
+        holders = bulk.residents_with_valid_letters(self.session, (r for r, _ in writes.voids))
+        for rid, reason in writes.voids:
+            if rid in holders:
+                holders.discard(rid)
+                resident = self.session.get(Resident, rid)
+                assert resident is not None
+                letters_hooks.void_valid_letters(self.session, resident=resident, reason=reason)
+
+    def report_progress(self, phase: str, rows: int | None = None) -> None:
+        if self.progress:
+            rows = self.rows if rows is None else rows
+            self.progress(ImportProgress(phase=phase, rows=rows, rejected=self.rejected))
+
+    def batches(self, records: Iterator[tuple[int, list[str]]]) -> Iterator[_Writes]:
+        while batch := list(itertools.islice(records, self.batch_size)):
+            self.rows += len(batch)
+            yield self.process(batch)
+
+    # -- the two modes --------------------------------------------------------------
+
+    def run(self, stream: IO[bytes]) -> bool:
+        records = self.open(stream)
+        if self.mode is ImportMode.partial:
+            for writes in self.batches(records):
+                if not self.dry_run:
+                    self.write(writes)
+                self.checkpoint()
+                self.report_progress("import")
+            return not self.dry_run
+        # all_or_nothing: the whole file first (read-only), then the prepared writes.
+        with tempfile.TemporaryFile() as spool:
+            spooled = 0
+            for writes in self.batches(records):
+                if writes and not self.rejected and not self.dry_run:
+                    pickle.dump(writes, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    spooled += 1
+                self.checkpoint()  # ends the read transaction: no lock is held meanwhile
+                self.report_progress("validate")
+            if self.rejected or self.dry_run:
+                return False
+            spool.seek(0)
+            written = 0
+            for _ in range(spooled):
+                writes = pickle.load(spool)
+                self.write(writes)
+                self.checkpoint()
+                written += len(writes.inserts) + len(writes.updates)
+                self.report_progress("write", written)
+        return True
+
+
+def run_import(
+    session: Session,
+    stream: IO[bytes],
+    *,
+    actor: Principal,
+    mode: ImportMode = ImportMode.all_or_nothing,
+    dry_run: bool = False,
+    batch_size: int = BATCH_SIZE,
+    checkpoint: Callable[[], None] | None = None,
+    progress: Callable[[ImportProgress], None] | None = None,
+    sink: RejectSink | None = None,
+) -> ImportReport:
+    """Import residents from a CSV byte stream (upsert by NIK) and report what happened."""
+    job = _Import(
+        session,
+        actor=actor,
+        mode=mode,
+        dry_run=dry_run,
+        batch_size=batch_size,
+        checkpoint=checkpoint,
+        progress=progress,
+        sink=sink,
+    )
+    committed = job.run(stream)
+    report = ImportReport(
+        mode=mode,
+        dry_run=dry_run,
+        committed=committed,
+        rows=job.rows,
+        inserted=job.inserted,
+        updated=job.updated,
+        unchanged=job.unchanged,
+        rejected=job.rejected,
+        rejected_rows=job.rejected_rows,
+        rejected_rows_truncated=job.rejected > len(job.rejected_rows),
+        warnings=job.warnings,
+        ignored_columns=job.ignored,
+        delimiter=job.delimiter,
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.imported",
+        details=report.model_dump(
+            mode="json",
+            include={
+                "mode",
+                "dry_run",
+                "committed",
+                "rows",
+                "inserted",
+                "updated",
+                "unchanged",
+                "rejected",
+            },
+        ),  # fmt: skip
+    )
+    return report
