@@ -139,5 +139,10 @@ def keys_create(role: str, kelurahan_code: str | None, name: str) -> None:
     click.echo(secret)
 
 
+from app.cli_transfer import register as _register_transfer  # noqa: E402
+
+_register_transfer(main)
+
+
 if __name__ == "__main__":
     main()

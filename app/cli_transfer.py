@@ -1,0 +1,281 @@
+"""`skk import`, `skk export` and `skk demo`: residents in bulk, with progress on stderr."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from app.config import get_settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.domain.recording import RecordingStatus
+from app.errors import DomainError
+from app.schemas.importer import ImportMode, ImportReport, RowFieldError
+from app.services.access import SYSTEM
+from app.services.importer import BATCH_SIZE, ImportProgress
+
+# Rejected rows printed after an import; --errors-csv has all of them.
+_SHOWN = 20
+
+
+class _Progress:
+    """A progress line on stderr: rows, rows/s and rejected rows so far (counts only)."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.phase = ""
+        self.started = self.last = self.previous = time.monotonic()
+        self.shown = False
+
+    def __call__(self, rows: int, phase: str = "", rejected: int | None = None) -> None:
+        now = time.monotonic()
+        if phase != self.phase:
+            if self.shown and self.tty:
+                click.echo("", err=True)
+            # A phase starts where the previous one ended (the first: at construction).
+            self.phase, self.started, self.last = phase, self.previous, 0.0
+        self.previous = now
+        if now - self.last < (0.2 if self.tty else 2.0):
+            return
+        self.last = now
+        rate = rows / max(now - self.started, 1e-3)
+        line = f"{phase}: {rows:,} rows, {rate:,.0f} rows/s"
+        if rejected is not None:
+            line += f", {rejected:,} rejected"
+        click.echo(f"\r{line}\033[K" if self.tty else line, err=True, nl=not self.tty)
+        self.shown = True
+
+    def import_step(self, progress: ImportProgress) -> None:
+        self(progress.rows, progress.phase, progress.rejected)
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            click.echo("", err=True)
+
+
+class _ErrorsCsv:
+    """The rejected rows as the clerk sent them, plus an `errors` column, ready to fix."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.writer: Any = None
+
+    def start(self, header: list[str], delimiter: str) -> None:
+        self.writer = csv.writer(self.handle, delimiter=delimiter, lineterminator="\r\n")
+        self.writer.writerow([*header, "errors"])
+
+    def add(self, fields: list[str], errors: list[RowFieldError]) -> None:
+        assert self.writer is not None
+        self.writer.writerow([*fields, "; ".join(f"{e.field}: {e.msg}" for e in errors)])
+
+
+def _summary(report: ImportReport) -> str:
+    lines = [
+        f"{report.rows:,} rows: {report.inserted:,} inserted, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged, {report.rejected:,} rejected"
+    ]
+    if report.dry_run:
+        lines.append("dry run: nothing was stored")
+    elif not report.committed:
+        lines.append("nothing was stored: a row was rejected (all or nothing; see --partial)")
+    for row in report.rejected_rows[:_SHOWN]:
+        errors = "; ".join(f"{e.field}: {e.msg}" for e in row.errors)
+        lines.append(f"  line {row.line} ({row.nik}): {errors}")
+    if report.rejected > _SHOWN:
+        lines.append(f"  ... and {report.rejected - _SHOWN:,} more (--errors-csv writes them all)")
+    if report.warnings:
+        lines.append(f"{len(report.warnings):,} warnings, e.g. line {report.warnings[0].line}: "
+                     f"{report.warnings[0].msg}")  # fmt: skip
+    return "\n".join(lines)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and count; store nothing.")
+@click.option("--partial", is_flag=True, help="Store the good rows even when some are rejected.")
+@click.option(
+    "--errors-csv",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the rejected rows here, with an `errors` column, to fix and import again.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=BATCH_SIZE,
+    show_default=True,
+    help="Rows per transaction.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def import_command(
+    file: Path,
+    dry_run: bool,
+    partial: bool,
+    errors_csv: Path | None,
+    batch_size: int,
+    as_json: bool,
+) -> None:
+    """Import residents from a CSV file (SIAK export): upsert by NIK, all or nothing unless
+    --partial. Exits 1 when rows were rejected, 2 when the file cannot be read."""
+    from app.cli import initialise
+    from app.services.importer import run_import
+
+    settings = get_settings()
+    initialise(settings)
+    engine = make_engine(settings.database_url)
+    # utf-8-sig: spreadsheets then read it as UTF-8, and the import accepts the BOM back.
+    sink_handle = (
+        open(errors_csv, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        if errors_csv
+        else None
+    )
+    progress = _Progress()
+    try:
+        with session_scope(make_sessionmaker(engine)) as session, open(file, "rb") as stream:
+            report = run_import(
+                session,
+                stream,
+                actor=SYSTEM,
+                mode=ImportMode.partial if partial else ImportMode.all_or_nothing,
+                dry_run=dry_run,
+                batch_size=batch_size,
+                checkpoint=session.commit,
+                progress=progress.import_step,
+                sink=_ErrorsCsv(sink_handle) if sink_handle else None,
+            )
+    except DomainError as exc:
+        progress.close()
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(2)
+    finally:
+        engine.dispose()
+        if sink_handle:
+            sink_handle.close()
+    progress.close()
+    click.echo(report.model_dump_json(indent=2) if as_json else _summary(report))
+    if report.rejected:
+        sys.exit(1)
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--kelurahan", "kelurahan_code", help="Only this kelurahan, e.g. 53.71.04.1001")
+@click.option("--kecamatan", "kecamatan_code", help="Only this kecamatan, e.g. 53.71.04")
+@click.option("--recording-status", type=click.Choice([s.value for s in RecordingStatus]))
+@click.option("--wajib-ktp/--not-wajib-ktp", default=None, help="Only (not) wajib KTP")
+def export_command(
+    file: Path,
+    kelurahan_code: str | None,
+    kecamatan_code: str | None,
+    recording_status: str | None,
+    wajib_ktp: bool | None,
+) -> None:
+    """Export residents as CSV with the import's columns ("-" for stdout)."""
+    from app.cli import initialise
+    from app.services.exporter import export_csv, record_export
+    from app.services.residents import ResidentFilters
+
+    settings = get_settings()
+    initialise(settings)
+    filters = ResidentFilters(
+        kelurahan_code=kelurahan_code,
+        kecamatan_code=kecamatan_code,
+        recording_status=RecordingStatus(recording_status) if recording_status else None,
+        wajib_ktp=wajib_ktp,
+    )
+    engine = make_engine(settings.database_url)
+    factory = make_sessionmaker(engine)
+    total = 0
+
+    def counted(rows: int) -> None:
+        nonlocal total
+        total += rows
+        progress(total, "export")
+
+    progress = _Progress()
+    try:
+        with session_scope(factory) as session:
+            record_export(session, filters=filters, actor=SYSTEM)
+        out = sys.stdout.buffer if str(file) == "-" else open(file, "wb")  # noqa: SIM115
+        try:
+            for piece in export_csv(factory, filters=filters, actor=SYSTEM, on_rows=counted):
+                out.write(piece)
+        finally:
+            if out is not sys.stdout.buffer:
+                out.close()
+    finally:
+        engine.dispose()
+    progress.close()
+    click.echo(f"exported {total:,} residents", err=True)
+
+
+@click.group()
+def demo() -> None:
+    """Synthetic demo data."""
+
+
+@demo.command("kupang-2016")
+@click.option("--seed", default=2016, show_default=True, type=int)
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.0))
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The population's date [default: 2016-10-13]",
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing when residents exist already.")
+def demo_kupang_2016(seed: int, scale: float, as_of: datetime | None, if_empty: bool) -> None:
+    """Load the synthetic Kota Kupang population of October 2016 (411,046 wajib KTP, 219,402
+    recorded) with its recording history, into an empty database."""
+    from app.cli import initialise
+    from app.demo.kupang2016 import AS_OF
+    from app.services.demo_loader import load_demo
+
+    settings = get_settings()
+    initialise(settings)
+    engine = make_engine(settings.database_url)
+    total = 0
+
+    def counted(rows: int) -> None:
+        nonlocal total
+        total += rows
+        progress(total, "demo")
+
+    progress = _Progress()
+    started = time.monotonic()
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            result = load_demo(
+                session,
+                seed=seed,
+                scale=scale,
+                as_of=as_of.date() if as_of else AS_OF,
+                if_empty=if_empty,
+                progress=counted,
+            )
+    except DomainError as exc:
+        progress.close()
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    progress.close()
+    if result.skipped:
+        click.echo("residents exist already: demo not loaded (--if-empty)", err=True)
+        return
+    click.echo(
+        f"loaded {result.residents:,} residents and {result.events:,} recording events "
+        f"in {time.monotonic() - started:.1f} s",
+        err=True,
+    )
+
+
+def register(main: click.Group) -> None:
+    """Add import, export and demo to the skk command."""
+    main.add_command(import_command)
+    main.add_command(export_command)
+    main.add_command(demo)

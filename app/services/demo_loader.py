@@ -1,0 +1,135 @@
+"""Load the synthetic Kota Kupang 2016 population (app.demo.kupang2016) through the bulk path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.demo.kupang2016 import AS_OF, generate
+from app.errors import Conflict
+from app.models import Resident
+from app.models._types import utcnow
+from app.services import audit, bulk
+from app.services.access import Principal
+from app.services.residents import kecamatan_of
+
+# The generator speaks Kupang's wall-clock time (WITA, UTC+8) in naive datetimes.
+_WITA_OFFSET = timedelta(hours=8)
+
+BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    residents: int
+    events: int
+    skipped: bool = False
+
+
+def _to_utc(local: datetime) -> datetime:
+    return (local - _WITA_OFFSET).replace(tzinfo=UTC)
+
+
+def load_demo(
+    session: Session,
+    *,
+    seed: int = 2016,
+    scale: float = 1.0,
+    as_of: date = AS_OF,
+    if_empty: bool = False,
+    actor: Principal | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> DemoLoadResult:
+    """Insert the demo residents and their history (source demo) in the caller's transaction."""
+    existing = session.scalar(select(func.count()).select_from(Resident)) or 0
+    if existing:
+        if if_empty:
+            return DemoLoadResult(residents=0, events=0, skipped=True)
+        raise Conflict(
+            f"the database already holds {existing} residents; the demo population loads "
+            "into an empty database only (use --if-empty to skip quietly)",
+            code="database_not_empty",
+        )
+    now = utcnow()
+    residents = events = 0
+    rows: list[dict[str, Any]] = []
+    histories: list[tuple[str, list[tuple[str, datetime]]]] = []
+
+    def flush() -> None:
+        nonlocal residents, events
+        ids = bulk.insert_residents(session, rows)
+        event_rows = [
+            {
+                "resident_id": ids[nik],
+                "status": status,
+                "occurred_at": at,
+                "note": None,
+                "source": "demo",
+                "api_key_id": None,
+                "recorded_at": now,
+            }
+            for nik, history in histories
+            for status, at in history
+        ]
+        bulk.insert_events(session, event_rows)
+        residents += len(rows)
+        events += len(event_rows)
+        if progress:
+            progress(len(rows))
+        rows.clear()
+        histories.clear()
+
+    for person in generate(seed=seed, scale=scale, as_of=as_of):
+        history = [(status, _to_utc(at)) for status, at in person.recording_events]
+        rows.append(
+            {
+                "nik": person.nik,
+                "kk_number": person.kk_number,
+                "full_name": person.full_name,
+                "birth_place": person.birth_place,
+                "birth_date": person.birth_date,
+                "sex": person.sex,
+                "blood_type": person.blood_type,
+                "religion": person.religion,
+                "marital_status": person.marital_status,
+                "occupation": person.occupation,
+                "citizenship": person.citizenship,
+                "has_itap": person.has_itap,
+                "address": person.address,
+                "rt": person.rt,
+                "rw": person.rw,
+                "kelurahan_code": person.kelurahan_code,
+                "kecamatan_code": kecamatan_of(person.kelurahan_code),
+                "residency_status": person.residency_status,
+                "recording_status": person.recording_status,
+                "recording_status_at": history[-1][1] if history else None,
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        if history:
+            histories.append((person.nik, history))
+        if len(rows) >= batch_size:
+            flush()
+    if rows:
+        flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="demo.loaded",
+        details={
+            "seed": seed,
+            "scale": scale,
+            "as_of": as_of.isoformat(),
+            "residents": residents,
+            "events": events,
+        },
+    )
+    return DemoLoadResult(residents=residents, events=events)
