@@ -1,10 +1,18 @@
 """Benchmark of the recording statistics on a Kota Kupang-sized SQLite database.
 
-Builds (once, cached under /tmp) 436,000 residents over the 51 kelurahan of Kota Kupang with
-about 600,000 recording events spread from October 2011 to today, then prints the median of 20
-calls for `as_of` today and for 2016-10-13, per grouping, through the service and through HTTP.
+Two populations, each built once into a cached SQLite file (schema by the migrations, rows by
+executemany, no ANALYZE: as a fresh `skk init` database would be):
 
-    .venv/bin/python bench/statistics.py [--rebuild] [--db PATH] [--runs 20]
+- `synthetic` (default): 436,000 residents over the 51 kelurahan, about 570,000 recording
+  events from October 2011 to today, with the 2013-2018 card-blank backlog: for 2016-10-13
+  some 165,000 wajib KTP residents have changed status since, the hard case for a past day.
+- `kupang-2016`: the `skk demo kupang-2016` population (436,046 residents, 1.27 million
+  events, all before 13 October 2016); also checks the published figures for that day.
+
+Prints the median of --runs calls for `as_of` today and 2016-10-13, per grouping, through the
+service and through HTTP (JSON, group_by=kelurahan).
+
+    .venv/bin/python bench/statistics.py [--population synthetic|kupang-2016] [--rebuild]
 
 A benchmark, not a test: it prints figures and asserts nothing about time.
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -22,13 +31,20 @@ from sqlalchemy import func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from fastapi.testclient import TestClient  # noqa: E402
+
+from app.config import Settings  # noqa: E402
 from app.db import make_engine, make_sessionmaker, session_scope  # noqa: E402
+from app.demo import kupang2016  # noqa: E402
 from app.domain.recording import FOLLOW_UP, PIPELINE  # noqa: E402
+from app.main import create_app  # noqa: E402
 from app.migrate import upgrade_to_head  # noqa: E402
 from app.models import RecordingEvent, Region, Resident  # noqa: E402
+from app.schemas.common import Role  # noqa: E402
 from app.services.access import SYSTEM  # noqa: E402
+from app.services.keys import create_key  # noqa: E402
 from app.services.regions import load_regions  # noqa: E402
-from app.services.statistics import recording_statistics  # noqa: E402
+from app.services.statistics import OFFICE_TZ, recording_statistics  # noqa: E402
 
 RESIDENTS = 436_000
 PAST = date(2016, 10, 13)
@@ -133,7 +149,25 @@ def _rows(kelurahan: list[str], today: date) -> tuple[list[dict], list[dict]]:
     return residents, events
 
 
-def build(path: Path) -> None:
+def _demo_rows() -> tuple[list[dict], list[dict]]:
+    """The kupang-2016 demo population as rows; its times are office (WITA) times."""
+    residents: list[dict] = []
+    events: list[dict] = []
+    created = datetime(2016, 10, 13, tzinfo=UTC)
+    for rid, person in enumerate(kupang2016.generate(), start=1):
+        row = {k: getattr(person, k) for k in person.__slots__ if k != "recording_events"}
+        last = None
+        for status, at in person.recording_events:
+            last = at.replace(tzinfo=OFFICE_TZ)
+            events.append({"resident_id": rid, "status": status, "occurred_at": last,
+                           "source": "demo", "recorded_at": last})  # fmt: skip
+        row.update(id=rid, kecamatan_code=person.kelurahan_code[:8], recording_status_at=last,
+                   version=1, created_at=created, updated_at=created)  # fmt: skip
+        residents.append(row)
+    return residents, events
+
+
+def build(path: Path, population: str) -> None:
     """Create the benchmark database at path."""
     path.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
@@ -148,7 +182,10 @@ def build(path: Path) -> None:
                 .order_by(Region.code)
             )
         )
-    residents, events = _rows(kelurahan, date.today())
+    if population == "kupang-2016":
+        residents, events = _demo_rows()
+    else:
+        residents, events = _rows(kelurahan, date.today())
     with engine.begin() as conn:
         for i in range(0, len(residents), CHUNK):
             conn.execute(insert(Resident), residents[i : i + CHUNK])
@@ -171,21 +208,35 @@ def _median_ms(call, runs: int) -> float:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/skk-bench-statistics.db"))
+    parser.add_argument("--population", choices=("synthetic", "kupang-2016"), default="synthetic")
+    parser.add_argument(
+        "--db", type=Path, help="default: /tmp/skk-bench-statistics-<population>.db"
+    )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    if args.rebuild or not args.db.exists():
+    db: Path = args.db or Path(f"/tmp/skk-bench-statistics-{args.population}.db")
+    if args.rebuild or not db.exists():
         t0 = time.perf_counter()
-        build(args.db)
-        print(f"built {args.db} in {time.perf_counter() - t0:.0f} s")
-    engine = make_engine(f"sqlite:///{args.db}")
+        build(db, args.population)
+        print(f"built {db} in {time.perf_counter() - t0:.0f} s")
+    engine = make_engine(f"sqlite:///{db}")
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
         n_res = session.scalar(select(func.count()).select_from(Resident))
         n_ev = session.scalar(select(func.count()).select_from(RecordingEvent))
-    print(f"residents: {n_res:,}  recording events: {n_ev:,}")
+        key = create_key(session, name="bench", role=Role.auditor, kelurahan_code=None).secret
+    print(f"{args.population}: residents {n_res:,}, recording events {n_ev:,}")
+    if args.population == "kupang-2016":
+        with session_scope(factory) as session:
+            (kota,) = recording_statistics(
+                session, group_by="kota", as_of=PAST, actor=SYSTEM, office_region_code="53.71"
+            )
+        print(f"on {PAST}: wajib KTP {kota.wajib_ktp:,}, recorded {kota.recorded:,}, "
+              f"not recorded {kota.not_recorded:,} "
+              "(published: 411,046 / 219,402 / 191,644)")  # fmt: skip
     for as_of in (None, PAST):
+        label = "today" if as_of is None else as_of.isoformat()
         for group_by in ("kota", "kecamatan", "kelurahan"):
 
             def call(as_of: date | None = as_of, group_by: str = group_by) -> None:
@@ -198,10 +249,27 @@ def main() -> None:
                         office_region_code="53.71",
                     )
 
-            label = "today" if as_of is None else as_of.isoformat()
             print(f"service  as_of={label:<10} group_by={group_by:<9} "
                   f"median of {args.runs}: {_median_ms(call, args.runs):6.1f} ms")  # fmt: skip
     engine.dispose()
+
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(database_url=f"sqlite:///{db}", data_dir=Path(data_dir),
+                            _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+        with TestClient(create_app(settings)) as client:
+            headers = {"Authorization": f"Bearer {key}"}
+            for as_of in (None, PAST):
+                label = "today" if as_of is None else as_of.isoformat()
+                params = {"group_by": "kelurahan"} | ({"as_of": str(as_of)} if as_of else {})
+
+                def get(params: dict = params) -> None:
+                    response = client.get(
+                        "/api/v1/statistics/recording", params=params, headers=headers
+                    )
+                    response.raise_for_status()
+
+                print(f"HTTP     as_of={label:<10} group_by=kelurahan "
+                      f"median of {args.runs}: {_median_ms(get, args.runs):6.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
