@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +39,8 @@ class Settings(BaseSettings):
     letter_number_first_seq: dict[int, int] = Field(default_factory=dict)
 
     office_region_code: str = "53.71"
+    # The office's clock: a letter's date and "the end of a day" in statistics follow it.
+    office_timezone: str = "Asia/Makassar"
     office_government: str = "PEMERINTAH KOTA KUPANG"
     office_agency: str = "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
     office_address: str = "Jl. Timor Raya No. 120, Oesapa, Kupang, Nusa Tenggara Timur"
@@ -79,6 +83,28 @@ class Settings(BaseSettings):
                 "(and SKK_SIGNING_P12_PASSWORD); the development key is not accepted"
             )
         return self
+
+    @field_validator("office_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Makassar)") from exc
+        return value
+
+    @property
+    def office_zone(self) -> ZoneInfo:
+        """The office's time zone (WITA for Kupang)."""
+        return ZoneInfo(self.office_timezone)
+
+    def office_today(self) -> date:
+        """Today's date at the office."""
+        return datetime.now(self.office_zone).date()
+
+    def office_date(self, moment: datetime) -> date:
+        """The office's calendar date of an instant."""
+        return moment.astimezone(self.office_zone).date()
 
     @property
     def is_sqlite(self) -> bool:

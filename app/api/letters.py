@@ -120,7 +120,12 @@ def list_letters(
 ) -> Page[LetterRead]:
     """Letters newest first; a kelurahan key sees its own kelurahan's only."""
     rows, next_cursor = letters.list_letters(
-        session, filters=filters, limit=limit, cursor=cursor, actor=actor
+        session,
+        filters=filters,
+        limit=limit,
+        cursor=cursor,
+        actor=actor,
+        today=settings.office_today(),
     )
     return Page[LetterRead](
         items=[letters.to_read(r, settings) for r in rows], next_cursor=next_cursor
@@ -192,6 +197,10 @@ def revoke_letter(
 ) -> LetterRead:
     """Operator or admin. The verification page shows REVOKED with the reason from now on."""
     letter = letters.revoke_letter(
-        session, letter_id=path_letter_id(letter_id), reason=body.reason, actor=actor
+        session,
+        letter_id=path_letter_id(letter_id),
+        reason=body.reason,
+        actor=actor,
+        today=settings.office_today(),
     )
     return letters.to_read(letter, settings)

@@ -99,18 +99,18 @@ def recording_statistics(
     accept: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Any:
     """How many wajib KTP residents have and have not recorded their e-KTP, per region, at
-    the end of `as_of` (WITA). Every figure but `residents` counts wajib KTP residents on that
-    day; `residents` is the active residents as of now (moves are not dated). Every kecamatan
-    and kelurahan of the office's region is listed, with zeros where nobody lives. A kelurahan
-    key sees its own kelurahan only (`group_by=kelurahan`)."""
+    the end of `as_of` in the office's time zone. Every figure but `residents` counts wajib
+    KTP residents on that day; `residents` is the active residents as of now (moves are not
+    dated). Every kecamatan and kelurahan of the office's region is listed, with zeros where
+    nobody lives. A kelurahan key sees its own kelurahan only (`group_by=kelurahan`)."""
     rows = statistics.recording_statistics(
         session,
         group_by=group_by,
         as_of=as_of,
         actor=actor,
-        office_region_code=settings.office_region_code,
+        settings=settings,
     )
-    day = as_of or statistics.office_today()
+    day = as_of or settings.office_today()
     items = [RecordingStatRow.from_row(row) for row in rows]
     total = RecordingStatRow.from_row(_total(session, rows, actor, settings.office_region_code))
     if prefers_csv(accept):
@@ -157,14 +157,12 @@ def statistics_page(
             f"too many requests from this address; try again in {decision.retry_after} s",
             headers={"Retry-After": str(decision.retry_after)},
         )
-    kota = statistics.statistics_tree(
-        session, as_of=as_of, actor=PUBLIC, office_region_code=settings.office_region_code
-    )
+    kota = statistics.statistics_tree(session, as_of=as_of, actor=PUBLIC, settings=settings)
     context = {
         "kota": kota,
-        "as_of": as_of or statistics.office_today(),
-        "today": statistics.office_today(),
-        "generated_at": utcnow().astimezone(statistics.OFFICE_TZ),
+        "as_of": as_of or settings.office_today(),
+        "today": settings.office_today(),
+        "generated_at": utcnow().astimezone(settings.office_zone),
         "office_agency": settings.office_agency,
         "office_government": settings.office_government,
         "kecamatan_chart": _chart(kota.children, f"Perekaman KTP-el per kecamatan, {kota.name}"),

@@ -52,9 +52,9 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def effective_status(letter: Letter, today: date | None = None) -> LetterStatus:
+def effective_status(letter: Letter, today: date) -> LetterStatus:
     """The stored status, with `expired` derived from the date."""
-    if letter.status == "valid" and letter.valid_until < (today or date.today()):
+    if letter.status == "valid" and letter.valid_until < today:
         return LetterStatus.expired
     return LetterStatus(letter.status)
 
@@ -65,7 +65,7 @@ def verification_url(settings: Settings, token: str) -> str:
 
 def to_read(letter: Letter, settings: Settings) -> LetterRead:
     """The API view of a letter."""
-    status = effective_status(letter)
+    status = effective_status(letter, settings.office_today())
     return LetterRead(
         id=letter.id,
         number=letter.number,
@@ -206,7 +206,7 @@ def issue_letter(
             refusal_message(
                 refusal,
                 residency_status=resident.residency_status,
-                recording_status_at=resident.recording_status_at.date()
+                recording_status_at=settings.office_date(resident.recording_status_at)
                 if resident.recording_status_at
                 else None,
                 recording_status=status,
@@ -215,7 +215,7 @@ def issue_letter(
             code=refusal.value,
         )
     now = now or utcnow()
-    today = now.date()
+    today = settings.office_date(now)
     current = _current_letter(session, resident)
     if current is not None and effective_status(current, today) is LetterStatus.expired:
         # Materialise the expiry so the one-valid-letter index makes room for the new one.
@@ -329,10 +329,15 @@ def read_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter
 
 
 def list_letters(
-    session: Session, *, filters: LetterFilters, limit: int, cursor: str | None, actor: Principal
+    session: Session,
+    *,
+    filters: LetterFilters,
+    limit: int,
+    cursor: str | None,
+    actor: Principal,
+    today: date,
 ) -> tuple[list[Letter], str | None]:
-    """Letters newest first, within the actor's scope."""
-    today = date.today()
+    """Letters newest first, within the actor's scope; `today` decides what has expired."""
     query = select(Letter).order_by(Letter.issued_at.desc(), Letter.id.desc()).limit(limit + 1)
     if actor.kelurahan_code:
         query = query.where(Letter.kelurahan_code == actor.kelurahan_code)
@@ -385,12 +390,14 @@ def list_letters(
     return rows[:limit], next_cursor
 
 
-def revoke_letter(session: Session, *, letter_id: str, reason: str, actor: Principal) -> Letter:
+def revoke_letter(
+    session: Session, *, letter_id: str, reason: str, actor: Principal, today: date
+) -> Letter:
     """Revoke a valid letter with a reason; the QR page says REVOKED from now on."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
     session.execute(select(Letter.id).where(Letter.id == letter.id).with_for_update()).one()
     session.refresh(letter)
-    status = effective_status(letter)
+    status = effective_status(letter, today)
     if status is not LetterStatus.valid:
         raise Conflict(
             f"only a valid letter can be revoked; this one is {status.value}",

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
@@ -34,7 +34,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
-from app.config import get_settings
+from app.config import Settings
 from app.domain.recording import FOLLOW_UP, RecordingStatus
 from app.errors import Forbidden, InvalidInput, NotFound, field_error
 from app.models import Letter, RecordingEvent, Region, Resident
@@ -42,18 +42,14 @@ from app.services.access import Principal
 from app.services.residents import wajib_ktp_clause
 
 __all__ = [
-    "OFFICE_TZ",
     "GroupBy",
     "StatRow",
     "day_cutoff",
-    "office_today",
     "recording_statistics",
     "statistics_tree",
     "total_row",
 ]
 
-# Kota Kupang keeps WITA all year (no daylight saving).
-OFFICE_TZ = timezone(timedelta(hours=8), "WITA")
 
 _FOLLOW_UP = frozenset(s.value for s in FOLLOW_UP)
 _UNREGISTERED = RecordingStatus.unregistered.value
@@ -129,15 +125,10 @@ def _sqlite_cross_join(join: _CrossJoin, compiler: Any, **kw: Any) -> str:
     return f"{head} CROSS JOIN {tail}"
 
 
-def office_today() -> date:
-    """Today's date at the office (WITA)."""
-    return datetime.now(OFFICE_TZ).date()
-
-
-def day_cutoff(day: date) -> datetime:
+def day_cutoff(day: date, zone: tzinfo) -> datetime:
     """The first instant after `day` ends at the office: events before it happened on or
     before that day."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=OFFICE_TZ)
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
 
 
 def total_row(rows: Iterable[StatRow], *, code: str, name: str) -> StatRow:
@@ -154,7 +145,7 @@ def recording_statistics(
     group_by: GroupBy | str,
     as_of: date | None,
     actor: Principal,
-    office_region_code: str | None = None,
+    settings: Settings,
 ) -> list[StatRow]:
     """Recording figures per kota, kecamatan or kelurahan of the office's region on a day."""
     group_by = GroupBy(group_by)
@@ -164,7 +155,7 @@ def recording_statistics(
             "only: ask with group_by=kelurahan",
             code="other_kelurahan",
         )
-    kota = statistics_tree(session, as_of=as_of, actor=actor, office_region_code=office_region_code)
+    kota = statistics_tree(session, as_of=as_of, actor=actor, settings=settings)
     if group_by is GroupBy.kota:
         return [kota]
     if group_by is GroupBy.kecamatan:
@@ -177,24 +168,29 @@ def statistics_tree(
     *,
     as_of: date | None,
     actor: Principal,
-    office_region_code: str | None = None,
+    settings: Settings,
 ) -> StatRow:
     """The kota's row, its kecamatan as children and their kelurahan as grandchildren (only
     the actor's kelurahan for a kelurahan key)."""
-    today = office_today()
+    today = settings.office_today()
     if as_of is not None and as_of > today:
         raise InvalidInput(
-            f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()} WITA); "
-            "statistics exist up to today",
+            f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()} "
+            "at the office); statistics exist up to today",
             errors=[field_error(["query", "as_of"], "must not be in the future")],
         )
-    if office_region_code is None:
-        office_region_code = get_settings().office_region_code
-    kota = _region_tree(session, office_region_code, only_kelurahan=actor.kelurahan_code)
+    kota = _region_tree(session, settings.office_region_code, only_kelurahan=actor.kelurahan_code)
     kelurahan = {k.code: k for kec in kota.children for k in kec.children}
     if kelurahan:
-        _count_residents(session, kelurahan, as_of=None if as_of in (None, today) else as_of)
-        _count_letters(session, kelurahan, as_of=as_of or today)
+        zone = settings.office_zone
+        _count_residents(
+            session,
+            kelurahan,
+            as_of=None if as_of in (None, today) else as_of,
+            today=today,
+            zone=zone,
+        )
+        _count_letters(session, kelurahan, as_of=as_of or today, zone=zone)
     for kec in kota.children:
         for kel in kec.children:
             kec.add(kel)
@@ -237,7 +233,12 @@ def _region_tree(session: Session, kota_code: str, *, only_kelurahan: str | None
 
 
 def _count_residents(
-    session: Session, kelurahan: dict[str, StatRow], *, as_of: date | None
+    session: Session,
+    kelurahan: dict[str, StatRow],
+    *,
+    as_of: date | None,
+    today: date,
+    zone: tzinfo,
 ) -> None:
     """Fill residents and the recording figures; as_of None means now (current status)."""
     in_scope = Resident.kelurahan_code.in_(kelurahan)
@@ -245,7 +246,7 @@ def _count_residents(
     # Each query is one pass over ix_residents_statistics, which is already in (kelurahan,
     # status) order: SQLite counts without sorting or touching the table.
     if as_of is None:
-        wajib = wajib_ktp_clause(office_today())
+        wajib = wajib_ktp_clause(today)
         query = (
             select(*by_status, func.count(), func.count(case((wajib, 1))))
             .where(Resident.residency_status == "active", in_scope)
@@ -263,7 +264,7 @@ def _count_residents(
     )
     for code, active in session.execute(active_query):
         kelurahan[code].residents += active
-    cutoff = day_cutoff(as_of)
+    cutoff = day_cutoff(as_of, zone)
     wajib = wajib_ktp_clause(as_of)
     # Whoever has had no event since the cutoff still has the status they had that day; only
     # the others ("changed") need their history.
@@ -333,9 +334,11 @@ def _latest_status_before(session: Session, cutoff: datetime) -> Any:
     )
 
 
-def _count_letters(session: Session, kelurahan: dict[str, StatRow], *, as_of: date) -> None:
+def _count_letters(
+    session: Session, kelurahan: dict[str, StatRow], *, as_of: date, zone: tzinfo
+) -> None:
     """Fill valid_letters: letters of wajib KTP residents valid at the end of as_of."""
-    cutoff = day_cutoff(as_of)
+    cutoff = day_cutoff(as_of, zone)
     # Valid then = issued by then, in its validity period, and still `valid` now or changed
     # (revoked, superseded, voided) only after that day.
     valid_then = and_(

@@ -92,7 +92,7 @@ def public_letter(
     letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
 ) -> PublicLetter:
     """The public view of a letter: no birth date, no address, NIK masked."""
-    status = effective_status(letter, today)
+    status = effective_status(letter, today or settings.office_today())
     return PublicLetter(
         status=status,
         status_label=status_label(status),
@@ -121,7 +121,7 @@ def letter_verification(
     """The answer to a QR scan, stamped with the time of the check."""
     now = now or utcnow()
     view = public_letter(
-        letter, settings=settings, development_key=development_key, today=now.date()
+        letter, settings=settings, development_key=development_key, today=settings.office_date(now)
     )
     return LetterVerification(**view.model_dump(), checked_at=now)
 
@@ -240,7 +240,12 @@ def verify_upload(
     file_sha256 = hashlib.sha256(data).hexdigest()
     letter = _identify(session, report)
     view = (
-        public_letter(letter, settings=settings, development_key=development_key, today=now.date())
+        public_letter(
+            letter,
+            settings=settings,
+            development_key=development_key,
+            today=settings.office_date(now),
+        )
         if letter is not None
         else None
     )

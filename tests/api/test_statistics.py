@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.services.statistics import office_today
 from tests.factories import KELURAHAN, OTHER_KELURAHAN
 from tests.services.test_statistics import (
     KEL_A,
@@ -21,6 +20,7 @@ from tests.services.test_statistics import (
     PAST_EXPECTED,
     TODAY_EXPECTED,
     build_population,
+    office_today,
 )
 
 URL = "/api/v1/statistics/recording"

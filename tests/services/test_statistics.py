@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from app.config import Settings
 from app.db import session_scope
 from app.errors import Forbidden, InvalidInput
 from app.models import Letter, RecordingEvent, Resident
@@ -16,14 +17,12 @@ from app.models._types import utcnow
 from app.schemas.common import Role
 from app.services.access import Principal
 from app.services.residents import seventeenth_birthday_cutoff
-from app.services.statistics import (
-    OFFICE_TZ,
-    StatRow,
-    office_today,
-    recording_statistics,
-    statistics_tree,
-)
+from app.services.statistics import StatRow, recording_statistics, statistics_tree
 from tests.factories import nik_for
+
+SETTINGS = Settings(_env_file=None, office_region_code="53.71")  # type: ignore[call-arg]
+OFFICE_TZ = SETTINGS.office_zone  # Kupang: WITA, UTC+8
+office_today = SETTINGS.office_today
 
 PAST = date(2016, 10, 13)
 KOTA = "53.71"
@@ -253,7 +252,7 @@ def population(sessionmaker_):  # type: ignore[no-untyped-def]
 def _rows(sessionmaker_, group_by: str, as_of: date | None, actor=ADMIN) -> dict[str, StatRow]:  # type: ignore[no-untyped-def]
     with session_scope(sessionmaker_) as session:
         rows = recording_statistics(
-            session, group_by=group_by, as_of=as_of, actor=actor, office_region_code=KOTA
+            session, group_by=group_by, as_of=as_of, actor=actor, settings=SETTINGS
         )
     return {row.code: row for row in rows}
 
@@ -327,7 +326,7 @@ def test_kelurahan_key_sees_its_own_kelurahan_only(sessionmaker_, population) ->
     with pytest.raises(Forbidden):
         _rows(sessionmaker_, "kecamatan", None, actor=key)
     with session_scope(sessionmaker_) as session:
-        kota = statistics_tree(session, as_of=None, actor=key, office_region_code=KOTA)
+        kota = statistics_tree(session, as_of=None, actor=key, settings=SETTINGS)
     assert figures(kota) == TODAY_EXPECTED[KEL_B]
 
 
