@@ -103,7 +103,7 @@ def import_residents(
     so a re-import changes nothing. A new or changed recording status goes into the history
     with source `import` (never back to unregistered). The answer is 200 with the report
     whenever the file could be read: check `committed` and `rejected_rows`. A kelurahan key
-    imports only rows of its own kelurahan. Rows are stored in batches of 5,000, so a broken
+    imports only rows of its own kelurahan. Rows are stored in batches of 10,000, so a broken
     connection keeps whole batches and sending the file again completes it."""
     return importer.run_import(
         session, body, actor=actor, mode=mode, dry_run=dry_run, checkpoint=session.commit

@@ -74,17 +74,17 @@ def prepare(
     pick = itemgetter(*columns)
     params: list[tuple[Any, ...]] = []
     append = params.append
-    # The same object (a batch's `now`, a shared default) is converted once.
-    memo: dict[tuple[int, int], Any] = {}
+    # A value that is the very object of the row before (a batch's `now`) is not converted again.
+    last: list[tuple[Any, Any]] = [(params, None)] * len(columns)
     for row in rows:
         values = list(pick(row))
         for i, proc in converters:
             value = values[i]
-            key = (i, id(value))
-            hit = memo.get(key, memo)
-            if hit is memo:
-                hit = memo[key] = proc(value)
-            values[i] = hit
+            before, converted = last[i]
+            if value is not before:
+                converted = proc(value)
+                last[i] = (value, converted)
+            values[i] = converted
         append(tuple(values))
     return params
 
@@ -114,21 +114,27 @@ def insert_many(
         execute_insert(session, table, columns, prepare(session, table, columns, rows))
 
 
-def insert_residents(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """Insert new residents (dicts with RESIDENT_INSERT_COLUMNS); NIK -> new id."""
-    return insert_prepared_residents(
-        session, prepare(session, RESIDENTS, RESIDENT_INSERT_COLUMNS, rows)
-    )
+def insert_residents(
+    session: Session, rows: Sequence[dict[str, Any]], *, ids_for: Sequence[str] | None = None
+) -> dict[str, int]:
+    """Insert new residents (dicts with RESIDENT_INSERT_COLUMNS); NIK -> new id (of all, or of
+    the NIKs in `ids_for`)."""
+    params = prepare(session, RESIDENTS, RESIDENT_INSERT_COLUMNS, rows)
+    return insert_prepared_residents(session, params, ids_for=ids_for)
 
 
 def insert_prepared_residents(
-    session: Session, params: Sequence[tuple[Any, ...]]
+    session: Session,
+    params: Sequence[tuple[Any, ...]],
+    *,
+    ids_for: Sequence[str] | None = None,
 ) -> dict[str, int]:
     """Insert residents prepared with prepare(..., RESIDENT_INSERT_COLUMNS, ...); NIK -> id."""
     if not params:
         return {}
     execute_insert(session, RESIDENTS, RESIDENT_INSERT_COLUMNS, params)
-    return resident_ids(session, [p[0] for p in params])
+    niks = [p[0] for p in params] if ids_for is None else ids_for
+    return resident_ids(session, niks) if niks else {}
 
 
 def resident_ids(session: Session, niks: Sequence[str]) -> dict[str, int]:

@@ -63,7 +63,7 @@ def load_demo(
 
     def flush() -> None:
         nonlocal residents, events
-        ids = bulk.insert_residents(session, rows)
+        ids = bulk.insert_residents(session, rows, ids_for=[nik for nik, _ in histories])
         event_rows = [
             {
                 "resident_id": ids[nik],

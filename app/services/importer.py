@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
+from operator import itemgetter
 from typing import IO, Any, Protocol
 
 from pydantic import ValidationError
@@ -61,7 +62,9 @@ __all__ = [
     "run_import",
 ]
 
-BATCH_SIZE = 5_000
+# Rows per transaction. Each commit costs SQLite a WAL checkpoint (~25 ms); 10,000 rows keep
+# that under 3% of the write time while a batch holds the write lock for well under a second.
+BATCH_SIZE = 10_000
 # Rows listed in the report; the counts are always complete (the CLI's --errors-csv has all).
 MAX_LISTED = 1_000
 
@@ -229,8 +232,17 @@ def _timestamp(raw: str, now: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _label_converter(column: str) -> Callable[[str], str]:
+    table = _LABELS[column]
+
+    def convert(raw: str) -> str:
+        return table.get(raw) or _label(column, raw)
+
+    return convert
+
+
 _CONVERTERS: dict[str, Callable[[str], Any]] = {
-    **{column: (lambda raw, column=column: _label(column, raw)) for column in _LABELS},
+    **{column: _label_converter(column) for column in _LABELS},
     "blood_type": _blood,
     "birth_date": _date,
     "has_itap": _bool,
@@ -408,10 +420,13 @@ class _Import:
             (c, self.columns.index(c), _DEFAULTS.get(c)) for c in self.present if c != "nik"
         ]
         # Per column: where it is, how its text becomes a value, whether it may be empty.
+        # Free-text columns (all required) are copied; the others translated one by one.
+        self.plain = [(c, i) for c, i in self.index.items() if c not in _CONVERTERS
+                      and c != "recording_status_at"]  # fmt: skip
         self.plan = [
-            (c, i, _CONVERTERS.get(c), c in REQUIRED_COLUMNS)
+            (c, i, _CONVERTERS[c], c in REQUIRED_COLUMNS)
             for c, i in self.index.items()
-            if c != "recording_status_at"
+            if c in _CONVERTERS
         ]
         if self.sink:
             self.sink.start(self.header, self.delimiter)
@@ -447,6 +462,11 @@ class _Import:
                 "check the delimiter and the quotes"
             )
             return line, fields, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
+        data = {column: fields[i].strip() for column, i in self.plain}
+        if "" in data.values():
+            for column in [c for c, v in data.items() if not v]:
+                errors.append(RowFieldError(field=column, msg="is empty; a value is required"))
+                del data[column]
         for column, i, convert, required in self.plan:
             raw = fields[i].strip()
             if not raw:
@@ -454,7 +474,7 @@ class _Import:
                     errors.append(RowFieldError(field=column, msg="is empty; a value is required"))
                 continue  # the model's default
             try:
-                data[column] = convert(raw) if convert else raw
+                data[column] = convert(raw)
             except ValueError as exc:
                 errors.append(RowFieldError(field=column, msg=str(exc)))
         if "recording_status_at" in index:
@@ -561,6 +581,8 @@ class _Import:
                 inserts.append(self.new_resident(values, status_at, now, writes))
             else:
                 self.change(read, values, status_at, old, now, writes)
+        # In NIK order: the unique index is then filled page by page rather than at random.
+        inserts.sort(key=itemgetter("nik"))
         writes.inserts = bulk.prepare(self.session, table, bulk.RESIDENT_INSERT_COLUMNS, inserts)
         return writes
 
@@ -643,7 +665,9 @@ class _Import:
     def write(self, writes: _Writes) -> None:
         """Store a batch prepared by process()."""
         now = utcnow()
-        ids = bulk.insert_prepared_residents(self.session, writes.inserts)
+        ids = bulk.insert_prepared_residents(
+            self.session, writes.inserts, ids_for=[nik for nik, _, _ in writes.insert_events]
+        )
         events = [self.event(ids[nik], s, at, now) for nik, s, at in writes.insert_events]
         bulk.update_residents(self.session, writes.updates)
         bulk.insert_events(self.session, [*events, *writes.events])

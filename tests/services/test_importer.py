@@ -336,3 +336,27 @@ def test_export_then_import_changes_nothing(sessionmaker_) -> None:  # type: ign
     assert (report.unchanged, report.inserted, report.updated, report.rejected) == (4, 0, 0, 0)
     with session_scope(sessionmaker_) as session:
         assert session.scalar(select(func.count()).select_from(RecordingEvent)) == 3
+
+
+def test_demo_loader_converts_wita_to_utc_and_loads_once(sessionmaker_) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from app.demo.kupang2016 import expected_counts, generate
+    from app.errors import Conflict
+    from app.services.demo_loader import load_demo
+
+    with session_scope(sessionmaker_) as session:
+        result = load_demo(session, seed=3, scale=0.002, batch_size=100)
+    assert result.residents == expected_counts(0.002)["total"]
+    people = list(generate(seed=3, scale=0.002))
+    assert result.events == sum(len(p.recording_events) for p in people)
+    person = next(p for p in people if p.recording_events)
+    status, local = person.recording_events[-1]
+    resident = stored(sessionmaker_)[person.nik]
+    assert resident.recording_status == status
+    assert resident.recording_status_at == (local - timedelta(hours=8)).replace(tzinfo=UTC)
+    assert {e.source for e in events_of(sessionmaker_, person.nik)} == {"demo"}
+    with session_scope(sessionmaker_) as session:
+        assert load_demo(session, seed=3, scale=0.002, if_empty=True).skipped
+        with pytest.raises(Conflict):
+            load_demo(session, seed=3, scale=0.002)
