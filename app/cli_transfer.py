@@ -146,6 +146,7 @@ def import_command(
                 checkpoint=session.commit,
                 progress=progress.import_step,
                 sink=_ErrorsCsv(sink_handle) if sink_handle else None,
+                office_zone=settings.office_zone,
             )
     except DomainError as exc:
         progress.close()

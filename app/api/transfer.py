@@ -9,7 +9,7 @@ from typing import IO, Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import CurrentKey, SessionDep, Writer
+from app.api.deps import CurrentKey, SessionDep, SettingsDep, Writer
 from app.api.problems import problem_responses
 from app.api.residents import Filters
 from app.errors import PayloadTooLarge, UnsupportedMediaType
@@ -88,6 +88,7 @@ CsvBody = Annotated[IO[bytes], Depends(csv_body)]
 def import_residents(
     body: CsvBody,
     session: SessionDep,
+    settings: SettingsDep,
     actor: Writer,
     dry_run: Annotated[bool, Query(description="Validate and count; store nothing")] = False,
     mode: Annotated[
@@ -99,14 +100,21 @@ def import_residents(
     ] = ImportMode.all_or_nothing,
 ) -> ImportReport:
     """Upsert residents by NIK. Columns: the resident fields (nik ... recording_status) and an
-    optional `recording_status_at`. A row equal to the stored resident counts as `unchanged`,
-    so a re-import changes nothing. A new or changed recording status goes into the history
-    with source `import` (never back to unregistered). The answer is 200 with the report
-    whenever the file could be read: check `committed` and `rejected_rows`. A kelurahan key
-    imports only rows of its own kelurahan. Rows are stored in batches of 10,000, so a broken
-    connection keeps whole batches and sending the file again completes it."""
+    optional `recording_status_at` (ISO 8601; without an offset, the office's time zone). A
+    row equal to the stored resident counts as `unchanged`, so a re-import changes nothing.
+    A new or changed recording status goes into the history with source `import` (never
+    back to unregistered). The answer is 200 with the report whenever the file could be
+    read: check `committed` and `rejected_rows`. A kelurahan key imports only rows of its own
+    kelurahan. Rows are stored in batches of 10,000, so a broken connection keeps whole
+    batches and sending the file again completes it."""
     return importer.run_import(
-        session, body, actor=actor, mode=mode, dry_run=dry_run, checkpoint=session.commit
+        session,
+        body,
+        actor=actor,
+        mode=mode,
+        dry_run=dry_run,
+        checkpoint=session.commit,
+        office_zone=settings.office_zone,
     )
 
 

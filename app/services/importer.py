@@ -17,7 +17,7 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
 from operator import itemgetter
 from typing import IO, Any, Protocol
@@ -218,7 +218,7 @@ def _date(raw: str) -> date:
     raise ValueError("is not a date; write it as YYYY-MM-DD or DD-MM-YYYY")
 
 
-def _timestamp(raw: str, now: datetime) -> datetime:
+def _timestamp(raw: str, now: datetime, zone: tzinfo | None) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
@@ -226,7 +226,9 @@ def _timestamp(raw: str, now: datetime) -> datetime:
             "is not a date and time; write it as ISO 8601, e.g. 2016-09-01T09:30:00+08:00"
         ) from None
     if value.tzinfo is None:
-        raise ValueError("needs a time zone, e.g. 2016-09-01T09:30:00+08:00")
+        if zone is None:
+            raise ValueError("needs a time zone, e.g. 2016-09-01T09:30:00+08:00")
+        value = value.replace(tzinfo=zone)  # a SIAK export's wall-clock time at the office
     if value > now + _CLOCK_SKEW:
         raise ValueError("must not be in the future")
     return value.astimezone(UTC)
@@ -357,8 +359,10 @@ class _Import:
         checkpoint: Callable[[], None] | None,
         progress: Callable[[ImportProgress], None] | None,
         sink: RejectSink | None,
+        zone: tzinfo | None,
     ) -> None:
         self.session = session
+        self.zone = zone
         self.actor = actor
         self.mode = mode
         self.dry_run = dry_run
@@ -480,7 +484,7 @@ class _Import:
         if "recording_status_at" in index:
             raw = fields[index["recording_status_at"]].strip()
             try:
-                status_at = _timestamp(raw, self.now) if raw else None
+                status_at = _timestamp(raw, self.now, self.zone) if raw else None
             except ValueError as exc:
                 errors.append(RowFieldError(field="recording_status_at", msg=str(exc)))
         try:
@@ -733,8 +737,12 @@ def run_import(
     checkpoint: Callable[[], None] | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
     sink: RejectSink | None = None,
+    office_zone: tzinfo | None = None,
 ) -> ImportReport:
-    """Import residents from a CSV byte stream (upsert by NIK) and report what happened."""
+    """Import residents from a CSV byte stream (upsert by NIK) and report what happened.
+
+    A recording_status_at without a UTC offset is read in `office_zone` (refused without one).
+    """
     job = _Import(
         session,
         actor=actor,
@@ -744,6 +752,7 @@ def run_import(
         checkpoint=checkpoint,
         progress=progress,
         sink=sink,
+        zone=office_zone,
     )
     committed = job.run(stream)
     report = ImportReport(

@@ -360,3 +360,14 @@ def test_demo_loader_converts_wita_to_utc_and_loads_once(sessionmaker_) -> None:
         assert load_demo(session, seed=3, scale=0.002, if_empty=True).skipped
         with pytest.raises(Conflict):
             load_demo(session, seed=3, scale=0.002)
+
+
+def test_timestamp_without_offset_is_read_in_the_office_zone(sessionmaker_) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    recorded = row(birth_date="1980-01-01", recording_status="bio_captured",
+                   recording_status_at="2016-09-01 10:00")  # fmt: skip
+    report = do_import(sessionmaker_, to_csv([recorded]), office_zone=ZoneInfo("Asia/Makassar"))
+    assert report.inserted == 1
+    [event] = events_of(sessionmaker_, recorded["nik"])
+    assert event.occurred_at == datetime(2016, 9, 1, 2, 0, tzinfo=UTC)
