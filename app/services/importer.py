@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import Enum
-from operator import itemgetter
 from typing import IO, Any, Protocol
 
 from pydantic import ValidationError
@@ -585,8 +584,6 @@ class _Import:
                 inserts.append(self.new_resident(values, status_at, now, writes))
             else:
                 self.change(read, values, status_at, old, now, writes)
-        # In NIK order: the unique index is then filled page by page rather than at random.
-        inserts.sort(key=itemgetter("nik"))
         writes.inserts = bulk.prepare(self.session, table, bulk.RESIDENT_INSERT_COLUMNS, inserts)
         return writes
 
