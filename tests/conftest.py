@@ -163,11 +163,15 @@ class _NikSniffer(logging.Handler):
 
 
 _STANDARD_LOG_FIELDS = set(vars(logging.makeLogRecord({})))
-_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+# Alphanumeric boundaries: a hex request id may hold sixteen decimal digits in a row.
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9A-Za-z])[0-9]{16}(?![0-9A-Za-z])")
 _sniffer = _NikSniffer()
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # The test client (httpx) logs its own request lines, URLs included; that is the
+    # caller's log, not the service's, and stays out of the check.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     root = logging.getLogger()
     root.addHandler(_sniffer)
     root.setLevel(logging.INFO)
