@@ -229,12 +229,22 @@ def demo() -> None:
     help="The population's date [default: 2016-10-13]",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing when residents exist already.")
-def demo_kupang_2016(seed: int, scale: float, as_of: datetime | None, if_empty: bool) -> None:
+@click.option(
+    "--letters",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Also issue this many signed letters to eligible residents.",
+)
+def demo_kupang_2016(
+    seed: int, scale: float, as_of: datetime | None, if_empty: bool, letters: int
+) -> None:
     """Load the synthetic Kota Kupang population of October 2016 (411,046 wajib KTP, 219,402
     recorded) with its recording history, into an empty database."""
     from app.cli import initialise
     from app.demo.kupang2016 import AS_OF
-    from app.services.demo_loader import load_demo
+    from app.services.demo_loader import issue_demo_letters, load_demo
+    from app.services.signer import load_signer
 
     settings = get_settings()
     initialise(settings)
@@ -248,6 +258,7 @@ def demo_kupang_2016(seed: int, scale: float, as_of: datetime | None, if_empty: 
 
     progress = _Progress()
     started = time.monotonic()
+    issued = 0
     try:
         with session_scope(make_sessionmaker(engine)) as session:
             result = load_demo(
@@ -258,6 +269,10 @@ def demo_kupang_2016(seed: int, scale: float, as_of: datetime | None, if_empty: 
                 if_empty=if_empty,
                 progress=counted,
             )
+            if letters and not result.skipped:
+                issued = issue_demo_letters(
+                    session, count=letters, settings=settings, signer=load_signer(settings)
+                )
     except DomainError as exc:
         progress.close()
         click.echo(f"error: {exc.detail}", err=True)
@@ -269,8 +284,9 @@ def demo_kupang_2016(seed: int, scale: float, as_of: datetime | None, if_empty: 
         click.echo("residents exist already: demo not loaded (--if-empty)", err=True)
         return
     click.echo(
-        f"loaded {result.residents:,} residents and {result.events:,} recording events "
-        f"in {time.monotonic() - started:.1f} s",
+        f"loaded {result.residents:,} residents and {result.events:,} recording events"
+        + (f" and issued {issued} letters" if letters else "")
+        + f" in {time.monotonic() - started:.1f} s",
         err=True,
     )
 

@@ -109,3 +109,14 @@ def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
     result = skk(tmp_path, "audit", "verify")
     assert result.returncode == 0
     assert "intact: 1 entries" in result.stdout
+
+
+def test_demo_with_letters_then_if_empty_keeps_the_data(tmp_path: Path) -> None:
+    first = skk(tmp_path, "demo", "kupang-2016", "--scale", "0.002", "--letters", "3", "--if-empty")
+    assert first.returncode == 0, first.stderr
+    assert "issued 3 letters" in first.stderr
+    again = skk(tmp_path, "demo", "kupang-2016", "--scale", "0.002", "--letters", "3", "--if-empty")
+    assert again.returncode == 0
+    assert "demo not loaded" in again.stderr
+    export = skk(tmp_path, "audit", "verify")
+    assert export.returncode == 0 and "intact" in export.stdout

@@ -10,13 +10,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.demo.kupang2016 import AS_OF, generate
+from app.documents.signing import LetterSigner
 from app.errors import Conflict
 from app.models import Resident
 from app.models._types import utcnow
 from app.services import audit, bulk
-from app.services.access import Principal
-from app.services.residents import kecamatan_of
+from app.services.access import SYSTEM, Principal
+from app.services.letters import issue_letter
+from app.services.residents import kecamatan_of, wajib_ktp_clause
 
 # The generator speaks Kupang's wall-clock time (WITA, UTC+8) in naive datetimes.
 _WITA_OFFSET = timedelta(hours=8)
@@ -133,3 +136,37 @@ def load_demo(
         },
     )
     return DemoLoadResult(residents=residents, events=events)
+
+
+DEMO_PURPOSES = (
+    "Pembukaan rekening bank",
+    "Pendaftaran sekolah anak",
+    "Persyaratan melamar pekerjaan",
+    "Pengurusan BPJS Kesehatan",
+)
+
+
+def issue_demo_letters(
+    session: Session, *, count: int, settings: Settings, signer: LetterSigner
+) -> int:
+    """Issue letters to the first `count` eligible demo residents, so a new user sees some."""
+    eligible = select(Resident.nik).where(
+        wajib_ktp_clause(settings.office_today()),
+        Resident.recording_status.in_(
+            ["unregistered", "bio_captured", "print_ready_record", "sent_for_card_printing"]
+        ),
+    )
+    issued = 0
+    for nik in session.scalars(eligible.order_by(Resident.id).limit(count)):
+        issue_letter(
+            session,
+            nik=nik,
+            purpose=DEMO_PURPOSES[issued % len(DEMO_PURPOSES)],
+            supersede=False,
+            supersede_reason=None,
+            actor=SYSTEM,
+            settings=settings,
+            signer=signer,
+        )
+        issued += 1
+    return issued
