@@ -14,6 +14,7 @@ from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.housekeeping import Housekeeper
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
 from app.services.signer import load_signer
 
@@ -36,7 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        housekeeper = Housekeeper(app.state.sessionmaker)
+        housekeeper.start()
         yield
+        housekeeper.stop()
         app.state.engine.dispose()
 
     app = FastAPI(

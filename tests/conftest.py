@@ -153,8 +153,10 @@ class _NikSniffer(logging.Handler):
         self.offending: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        raw = record.getMessage() + " " + " ".join(
-            str(v) for k, v in vars(record).items() if k not in _STANDARD_LOG_FIELDS
+        raw = (
+            record.getMessage()
+            + " "
+            + " ".join(str(v) for k, v in vars(record).items() if k not in _STANDARD_LOG_FIELDS)
         )
         if record.exc_info:
             raw += logging.Formatter().formatException(record.exc_info)

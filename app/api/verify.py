@@ -107,7 +107,7 @@ def verification_page(
             status_code=429,
             headers={**HTML_SECURITY_HEADERS, "Retry-After": str(decision.retry_after)},
         )
-    audit.count_public_hit(session, endpoint="verify_page")
+    audit.public_hits.count("verify_page")
     letter = verification.find_letter_by_token(session, token)
     if letter is None:
         return templates.TemplateResponse(
@@ -139,7 +139,7 @@ def verify_token(
 ) -> LetterVerification:
     """The facts of the verification page as JSON, with the time of the check."""
     response.headers.update(NO_STORE)
-    audit.count_public_hit(session, endpoint="verify_json")
+    audit.public_hits.count("verify_json")
     letter = verification.find_letter_by_token(session, token)
     if letter is None:
         raise NotFound(
@@ -253,7 +253,7 @@ async def verify_upload(
     signer = request.app.state.signer
 
     def check() -> UploadVerification:
-        audit.count_public_hit(session, endpoint="verify_upload")
+        audit.public_hits.count("verify_upload")
         return verification.verify_upload(
             session,
             data=data,

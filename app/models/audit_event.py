@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Index, Integer, String
+from sqlalchemy import JSON, Date, Identity, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -16,11 +16,16 @@ class AuditEvent(Base):
     __table_args__ = (
         Index("ix_audit_events_action_id", "action", "id"),
         Index("ix_audit_events_key_id_id", "key_id", "id"),
+        # The sealer's work list: entries not yet in the chain.
+        Index(
+            "ix_audit_events_unsealed",
+            "id",
+            sqlite_where=text("chain_seq IS NULL"),
+            postgresql_where=text("chain_seq IS NULL"),
+        ),
     )
 
-    # Assigned from the chain head, not by the database: ids are gapless, so a deleted row
-    # shows as a gap even before its hash is checked.
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     key_id: Mapped[int | None] = mapped_column(Integer, default=None)
     role: Mapped[str | None] = mapped_column(String(10), default=None)
@@ -31,17 +36,20 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), default=None)
     client_address: Mapped[str | None] = mapped_column(String(64), default=None)
     details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
-    prev_sha256: Mapped[str] = mapped_column(String(64))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Written once, by the sealer, shortly after the entry is committed: its place in the
+    # chain (gapless, 1, 2, 3...), the previous entry's hash and its own.
+    chain_seq: Mapped[int | None] = mapped_column(Integer, unique=True, default=None)
+    prev_sha256: Mapped[str | None] = mapped_column(String(64), default=None)
+    sha256: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AuditChainHead(Base):
-    """The last entry of the chain; its row lock serialises appends."""
+    """The last sealed entry of the chain; its row lock serialises the sealers."""
 
     __tablename__ = "audit_chain_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_id: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)
     last_sha256: Mapped[str] = mapped_column(String(64))
 
 

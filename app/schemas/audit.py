@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEventRead(BaseModel):
@@ -20,5 +20,8 @@ class AuditEventRead(BaseModel):
     request_id: str | None
     client_address: str | None
     details: dict[str, object]
-    prev_sha256: str
-    sha256: str
+    chain_seq: int | None = Field(
+        description="Place in the hash chain; null for a second, until the entry is sealed"
+    )
+    prev_sha256: str | None
+    sha256: str | None

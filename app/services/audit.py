@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -75,21 +77,13 @@ def record(
     target: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append an entry in the caller's transaction (it is kept only if the change is)."""
-    head = session.execute(
-        select(AuditChainHead)
-        .where(AuditChainHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
-    if head is None:
-        _create_head(session)
-        head = session.execute(
-            select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-        ).scalar_one()
+    """Append an entry in the caller's transaction (it is kept only if the change is).
+
+    No lock is taken here: `seal_pending` links committed entries into the hash chain a
+    moment later, so audited reads do not queue behind each other.
+    """
     context = request_context.get() or RequestContext()
     event = AuditEvent(
-        id=head.last_id + 1,
         occurred_at=utcnow(),
         key_id=actor.key_id if actor else None,
         role=actor.role.value if actor else None,
@@ -99,12 +93,8 @@ def record(
         request_id=context.request_id,
         client_address=context.client_address,
         details=details or {},
-        prev_sha256=head.last_sha256,
     )
-    event.sha256 = entry_hash(event.prev_sha256, _hashed_fields(event))
     session.add(event)
-    head.last_id, head.last_sha256 = event.id, event.sha256
-    session.flush()
     return event
 
 
@@ -112,56 +102,90 @@ def _insert_ignore(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def _create_head(session: Session) -> None:
+def _locked_head(session: Session) -> AuditChainHead:
     session.execute(
         _insert_ignore(session)(AuditChainHead)
-        .values(id=1, last_id=0, last_sha256=GENESIS)
+        .values(id=1, last_seq=0, last_sha256=GENESIS)
         .on_conflict_do_nothing(index_elements=["id"])
     )
+    return session.execute(
+        select(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def seal_pending(session: Session, *, batch: int = 5000) -> int:
+    """Link committed, unsealed entries into the chain in id order; returns how many."""
+    head = _locked_head(session)
+    # After the head lock: whatever another sealer sealed before us is visible by now.
+    pending = list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.chain_seq.is_(None))
+            .order_by(AuditEvent.id)
+            .limit(batch)
+            .execution_options(populate_existing=True)
+        )
+    )
+    for event in pending:
+        event.chain_seq = head.last_seq + 1
+        event.prev_sha256 = head.last_sha256
+        event.sha256 = entry_hash(head.last_sha256, _hashed_fields(event))
+        head.last_seq, head.last_sha256 = event.chain_seq, event.sha256
+    session.flush()
+    return len(pending)
 
 
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
-    first_broken_id: int | None
+    first_broken_seq: int | None
     problem: str | None
+    pending: int = 0
 
     @property
     def intact(self) -> bool:
-        return self.first_broken_id is None
+        return self.first_broken_seq is None
 
 
 def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order and name the first entry that was edited, removed or reordered."""
-    expected_prev, expected_id, checked = GENESIS, 1, 0
-    last_id = 0
+    """Walk the sealed chain in order; name the first entry that was changed or removed."""
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
     while True:
         rows = list(
             session.scalars(
                 select(AuditEvent)
-                .where(AuditEvent.id > last_id)
-                .order_by(AuditEvent.id)
+                .where(AuditEvent.chain_seq >= expected_seq)
+                .order_by(AuditEvent.chain_seq)
                 .limit(batch)
             )
         )
         if not rows:
             break
         for event in rows:
-            if event.id != expected_id:
-                return ChainReport(checked, expected_id, f"entry {expected_id} is missing")
+            if event.chain_seq != expected_seq:
+                return ChainReport(checked, expected_seq, f"entry {expected_seq} is missing")
             if event.prev_sha256 != expected_prev:
                 return ChainReport(
-                    checked, event.id, f"entry {event.id} does not follow entry {event.id - 1}"
+                    checked, expected_seq, f"entry {expected_seq} does not follow the one before"
                 )
-            if entry_hash(event.prev_sha256, _hashed_fields(event)) != event.sha256:
-                return ChainReport(checked, event.id, f"entry {event.id} was changed")
-            expected_prev, expected_id, checked = event.sha256, event.id + 1, checked + 1
-        last_id = rows[-1].id
+            if entry_hash(expected_prev, _hashed_fields(event)) != event.sha256:
+                return ChainReport(checked, expected_seq, f"entry {expected_seq} was changed")
+            expected_prev, expected_seq, checked = event.sha256, expected_seq + 1, checked + 1
         session.expunge_all()
     head = session.get(AuditChainHead, 1)
-    if head is not None and (head.last_id != expected_id - 1 or head.last_sha256 != expected_prev):
-        return ChainReport(checked, expected_id, f"entries after {expected_id - 1} were removed")
-    return ChainReport(checked, None, None)
+    last = expected_seq - 1
+    if head is not None and (head.last_seq != last or head.last_sha256 != expected_prev):
+        return ChainReport(checked, expected_seq, f"entries after {last} were removed")
+    pending = (
+        session.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.chain_seq.is_(None))
+        )
+        or 0
+    )
+    return ChainReport(checked, None, None, pending=pending)
 
 
 @dataclass(frozen=True)
@@ -198,12 +222,32 @@ def list_events(
     return rows[:limit], next_cursor
 
 
-def count_public_hit(session: Session, *, endpoint: str, day: date | None = None) -> None:
-    """Count a public verification hit for the day, without saying whose it was."""
-    day = day or utcnow().date()
-    insert = _insert_ignore(session)(PublicHitCount).values(day=day, endpoint=endpoint, count=1)
-    session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["day", "endpoint"], set_={"count": PublicHitCount.count + 1}
-        )
-    )
+class HitCounter:
+    """Verification hits per (day, endpoint), counted in memory and written in batches."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[date, str]] = Counter()
+        self._lock = Lock()
+
+    def count(self, endpoint: str) -> None:
+        """Count one hit now; nothing about who asked is kept."""
+        with self._lock:
+            self._counts[(utcnow().date(), endpoint)] += 1
+
+    def flush(self, session: Session) -> int:
+        """Add the counts so far to the database."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+        insert = _insert_ignore(session)
+        for (day, endpoint), n in counts.items():
+            statement = insert(PublicHitCount).values(day=day, endpoint=endpoint, count=n)
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["day", "endpoint"],
+                    set_={"count": PublicHitCount.count + n},
+                )
+            )
+        return sum(counts.values())
+
+
+public_hits = HitCounter()

@@ -6,7 +6,7 @@ local threads = 0
 setup = function(thread) thread:set("offset", threads); threads = threads + 1 end
 request = function()
   counter = counter + 1
-  local nik = niks[(offset * 100000 + counter) % #niks + 1]
+  local nik = niks[(offset * 10007 + counter) % #niks + 1]
   return wrk.format("POST", "/api/v1/residents/" .. nik .. "/letters",
     {["Authorization"] = "Bearer " .. os.getenv("SKK_KEY"), ["Content-Type"] = "application/json"},
     '{"purpose": "Pembukaan rekening bank"}')

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from app.db import session_scope
 from app.domain.masking import mask_nik
-from app.services.audit import verify_chain
+from app.services.audit import seal_pending, verify_chain
 from tests.factories import resident_payload
 
 URL = "/api/v1/audit-events"
@@ -79,38 +79,72 @@ def test_only_admin_and_auditor_read_the_log(client, keys) -> None:
 def test_chain_is_intact_then_edit_is_detected(client, keys, sessionmaker_, engine) -> None:
     _story(client, keys)
     with session_scope(sessionmaker_) as session:
+        seal_pending(session)
+    with session_scope(sessionmaker_) as session:
         report = verify_chain(session)
-    assert report.intact and report.checked > 10
+    assert report.intact and report.checked > 10 and report.pending == 0
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text("UPDATE audit_events SET action = 'resident.read' WHERE id = 5"))
+        conn.execute(text("UPDATE audit_events SET action = 'resident.read' WHERE chain_seq = 5"))
     with session_scope(sessionmaker_) as session:
         report = verify_chain(session)
-    assert report.first_broken_id == 5
+    assert report.first_broken_seq == 5
     assert "changed" in (report.problem or "")
 
 
 def test_deleted_entry_is_detected(client, keys, sessionmaker_, engine) -> None:
     _story(client, keys)
+    with session_scope(sessionmaker_) as session:
+        seal_pending(session)
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text("DELETE FROM audit_events WHERE id = 3"))
+        conn.execute(text("DELETE FROM audit_events WHERE chain_seq = 3"))
     with session_scope(sessionmaker_) as session:
         report = verify_chain(session)
-    assert report.first_broken_id == 3
+    assert report.first_broken_seq == 3
     assert "missing" in (report.problem or "")
 
 
-def test_postgres_refuses_update_and_delete(client, keys, engine) -> None:
+def test_postgres_refuses_update_and_delete(client, keys, engine, sessionmaker_) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's")
     _story(client, keys)
+    with session_scope(sessionmaker_) as session:
+        seal_pending(session)
     for statement in (
         "UPDATE audit_events SET action = 'x'",
+        "UPDATE audit_events SET sha256 = repeat('0', 64) WHERE chain_seq = 1",
         "DELETE FROM audit_events",
         "TRUNCATE audit_events",
     ):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_verification_hits_are_counted_not_attributed(client, keys, sessionmaker_) -> None:
+    from sqlalchemy import select
+
+    from app.housekeeping import Housekeeper
+    from app.models import AuditEvent, PublicHitCount
+
+    nik, letter = _story(client, keys)
+    token = letter["verification_url"].rsplit("/", 1)[1]
+    Housekeeper(sessionmaker_).run_once()
+    with session_scope(sessionmaker_) as session:
+        before = session.scalar(
+            select(PublicHitCount.count).where(PublicHitCount.endpoint == "verify_json")
+        )
+    for _ in range(3):
+        assert client.get(f"/api/v1/verify/{token}").status_code == 200
+    Housekeeper(sessionmaker_).run_once()
+    with session_scope(sessionmaker_) as session:
+        after = session.scalar(
+            select(PublicHitCount.count).where(PublicHitCount.endpoint == "verify_json")
+        )
+        actions = session.scalars(select(AuditEvent.action)).all()
+        unsealed = session.scalars(select(AuditEvent).where(AuditEvent.chain_seq.is_(None))).all()
+    assert (after or 0) - (before or 0) == 3
+    assert not any(a.startswith("verify") for a in actions)
+    assert unsealed == []
