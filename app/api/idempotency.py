@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from app.api.responses import model_response
 from app.services import idempotency
 from app.services.access import Principal
 
@@ -38,19 +39,12 @@ def run_idempotent(
             session, actor=actor, key=key, endpoint=endpoint, fingerprint=fingerprint
         )
         if isinstance(claimed, idempotency.Replay):
-            return _raw_json(claimed.body, claimed.status_code, {"Idempotent-Replayed": "true"})
+            return model_response(
+                claimed.body, claimed.status_code, {"Idempotent-Replayed": "true"}
+            )
         record = claimed
     result = create()
     body = result.model_dump_json()
     if record is not None:
         idempotency.complete(record, status_code=status_code, body=body)
-    return _raw_json(body, status_code, headers(result) if headers else None)
-
-
-class _RawJSON(JSONResponse):
-    def render(self, content: object) -> bytes:
-        return content if isinstance(content, bytes) else str(content).encode()
-
-
-def _raw_json(body: str, status_code: int, headers: dict[str, str] | None = None) -> JSONResponse:
-    return _RawJSON(content=body.encode(), status_code=status_code, headers=headers)
+    return model_response(body, status_code, headers(result) if headers else None)

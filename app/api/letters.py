@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep
 from app.api.idempotency import body_bytes, run_idempotent
 from app.api.problems import problem_responses
+from app.api.responses import model_response
 from app.domain.nik import NikError, normalize_nik
 from app.errors import InvalidInput, field_error
 from app.schemas.common import KelurahanCode, Page
@@ -117,7 +118,7 @@ def list_letters(
     filters: Annotated[LetterFilters, Depends(letter_filters)],
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
-) -> Page[LetterRead]:
+) -> JSONResponse:
     """Letters newest first; a kelurahan key sees its own kelurahan's only."""
     rows, next_cursor = letters.list_letters(
         session,
@@ -127,8 +128,10 @@ def list_letters(
         actor=actor,
         today=settings.office_today(),
     )
-    return Page[LetterRead](
-        items=[letters.to_read(r, settings) for r in rows], next_cursor=next_cursor
+    return model_response(
+        Page[LetterRead](
+            items=[letters.to_read(r, settings) for r in rows], next_cursor=next_cursor
+        )
     )
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from app.api.deps import CurrentKey, SessionDep, Writer
 from app.api.idempotency import body_bytes, run_idempotent
 from app.api.problems import problem_responses
+from app.api.responses import model_response
 from app.domain.recording import RecordingStatus
 from app.schemas.common import KelurahanCode, Page
 from app.schemas.resident import (
@@ -92,13 +93,15 @@ def list_residents(
     filters: Filters,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
-) -> Page[ResidentRead]:
+) -> JSONResponse:
     """Residents in registration order; a kelurahan key sees its own kelurahan only."""
     rows, next_cursor = residents.list_residents(
         session, filters=filters, limit=limit, cursor=cursor, actor=actor
     )
-    return Page[ResidentRead](
-        items=[residents.to_read(session, r) for r in rows], next_cursor=next_cursor
+    return model_response(
+        Page[ResidentRead](
+            items=[residents.to_read(session, r) for r in rows], next_cursor=next_cursor
+        )
     )
 
 
@@ -108,13 +111,12 @@ def list_residents(
     response_model=ResidentRead,
     responses=problem_responses(401, 404, 422),
 )
-def get_resident(
-    nik: str, session: SessionDep, actor: CurrentKey, response: Response
-) -> ResidentRead:
+def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
     resident = residents.read_resident(session, nik=nik, actor=actor)
-    response.headers["ETag"] = residents.etag(resident)
-    return residents.to_read(session, resident)
+    return model_response(
+        residents.to_read(session, resident), headers={"ETag": residents.etag(resident)}
+    )
 
 
 @router.patch(
