@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import app
+from app.domain.recording import FOLLOW_UP, PIPELINE, RecordingStatus
 
 __all__ = [
     "AS_OF",
@@ -49,23 +50,10 @@ RECORDING_START = date(2011, 10, 1)
 # KK numbers in the demo are issued no earlier than this (SIAK-era family cards).
 KK_START = date(2005, 1, 1)
 
-PIPELINE_STATUSES: tuple[str, ...] = (
-    "unregistered",
-    "bio_captured",
-    "processing",
-    "sent_for_enrollment",
-    "received_at_central",
-    "print_ready_record",
-    "sent_for_card_printing",
-    "card_printed",
-    "card_shipped",
-    "card_issued",
-)
-FOLLOW_UP_STATUSES: tuple[str, ...] = (
-    "duplicate_record",
-    "enroll_failure_at_central",
-    "search_failure_at_central",
-    "enroll_failure_at_regional",
+# The same vocabulary as the service, in pipeline order (the domain rules are pure too).
+PIPELINE_STATUSES: tuple[str, ...] = tuple(status.value for status in PIPELINE)
+FOLLOW_UP_STATUSES: tuple[str, ...] = tuple(
+    status.value for status in RecordingStatus if status in FOLLOW_UP
 )
 
 _WILAYAH_DIR = Path(app.__file__).parent / "data" / "wilayah"

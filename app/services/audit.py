@@ -98,6 +98,25 @@ def record(
     return event
 
 
+def record_resident(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    nik: str,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an entry about one resident, named by the masked NIK."""
+    return record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="resident",
+        target=resident_target(nik),
+        details=details,
+    )
+
+
 def _insert_ignore(session: Session) -> Any:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 

@@ -125,13 +125,7 @@ def get_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
 def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     """Read one resident's personal data (audited)."""
     resident = get_resident(session, nik=nik, actor=actor)
-    audit.record(
-        session,
-        actor=actor,
-        action="resident.read",
-        target_type="resident",
-        target=audit.resident_target(resident.nik),
-    )
+    audit.record_resident(session, actor=actor, action="resident.read", nik=resident.nik)
     return resident
 
 
@@ -195,12 +189,11 @@ def create_resident(
             source=source,
             actor=actor,
         )
-    audit.record(
+    audit.record_resident(
         session,
         actor=actor,
         action="resident.created",
-        target_type="resident",
-        target=audit.resident_target(resident.nik),
+        nik=resident.nik,
         details={"source": source},
     )
     return to_read(session, resident, warnings)
@@ -304,12 +297,11 @@ def update_resident(
         setattr(resident, field, value)
     if "kelurahan_code" in changed:
         resident.kecamatan_code = kecamatan_of(resident.kelurahan_code)
-    audit.record(
+    audit.record_resident(
         session,
         actor=actor,
         action="resident.updated",
-        target_type="resident",
-        target=audit.resident_target(resident.nik),
+        nik=resident.nik,
         details={"fields": sorted(changed)},
     )
     resident.version += 1
@@ -390,12 +382,11 @@ def _add_event(
         recorded_at=utcnow(),
     )
     session.add(event)
-    audit.record(
+    audit.record_resident(
         session,
         actor=actor,
         action="recording_event.created",
-        target_type="resident",
-        target=audit.resident_target(resident.nik),
+        nik=resident.nik,
         details={"from": resident.recording_status, "to": status.value, "source": source},
     )
     resident.recording_status = status.value
