@@ -92,8 +92,6 @@ def make_contents(n: int) -> list[LetterContent]:
 
 def percentile(samples: list[float], fraction: float) -> float:
     """Nearest-rank percentile (0.5 = median)."""
-    # Not the statistics module: bench/statistics.py (another benchmark) shadows
-    # it when scripts in this directory run.
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 

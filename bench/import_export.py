@@ -1,7 +1,7 @@
 """Benchmark of the CSV import and export on the full Kota Kupang demo (436,046 residents).
 
 Steps, each in its own process (so its peak memory is its own), on SQLite files in a temporary
-directory:
+directory, or with --postgres on fresh PostgreSQL databases on that server (dropped at the end):
 
 1. `demo`: load `skk demo kupang-2016` into database A (the source of the export);
 2. `export`: export A to a CSV file through the service (what `skk export` runs);
@@ -11,9 +11,10 @@ directory:
 5. `reimport`: import the same CSV into B again (every row unchanged);
 6. checks that B exports byte for byte what A exported (export -> import is a no-op).
 
-Prints rows/s, seconds and peak resident memory (MB) per step.
+Prints rows/s, seconds and peak resident memory (MB) per step (of the benchmark's process: a
+PostgreSQL server's own memory is not in it).
 
-    .venv/bin/python bench/import_export.py [--scale 1.0] [--keep DIR]
+    .venv/bin/python bench/import_export.py [--scale 1.0] [--keep DIR] [--postgres URL]
 
 A benchmark, not a test: it prints figures and asserts nothing about time.
 """
@@ -27,26 +28,29 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _databases import POSTGRES_HELP, database, describe  # noqa: E402
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _settings(db: Path, data: Path):  # type: ignore[no-untyped-def]
+def _settings(url: str, data: Path):  # type: ignore[no-untyped-def]
     from app.config import Settings
 
     return Settings(
-        database_url=f"sqlite:///{db}",
+        database_url=url,
         data_dir=data,
         _env_file=None,  # type: ignore[call-arg]
     )
 
 
-def step(name: str, db: Path, csv_path: Path, data: Path, scale: float) -> dict[str, object]:
+def step(name: str, url: str, csv_path: Path, data: Path, scale: float) -> dict[str, object]:
     """Run one step in this process and return its figures."""
     from app.cli import initialise
     from app.db import make_engine, make_sessionmaker, session_scope
@@ -57,7 +61,7 @@ def step(name: str, db: Path, csv_path: Path, data: Path, scale: float) -> dict[
     from app.services.importer import run_import
     from app.services.residents import ResidentFilters
 
-    settings = _settings(db, data)
+    settings = _settings(url, data)
     initialise(settings)
     engine = make_engine(settings.database_url)
     factory = make_sessionmaker(engine)
@@ -123,15 +127,15 @@ def step(name: str, db: Path, csv_path: Path, data: Path, scale: float) -> dict[
     }
 
 
-def _run(name: str, db: Path, csv_path: Path, data: Path, scale: float) -> dict[str, object]:
+def _run(name: str, url: str, csv_path: Path, data: Path, scale: float) -> dict[str, object]:
     out = subprocess.run(
         [
             sys.executable,
             __file__,
             "--step",
             name,
-            "--db",
-            str(db),
+            "--url",
+            url,
             "--csv",
             str(csv_path),
             "--data",
@@ -161,24 +165,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    parser.add_argument("--postgres", metavar="URL", help=POSTGRES_HELP)
     parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--csv", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
-        print(json.dumps(step(args.step, args.db, args.csv, args.data, args.scale)))
+        print(json.dumps(step(args.step, args.url, args.csv, args.data, args.scale)))
         return
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         data = work / "data"
-        source, target, partial = work / "a.db", work / "b.db", work / "c.db"
-        for db in (source, target, partial):
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{db}{suffix}").unlink(missing_ok=True)
+        source, target, partial = (
+            stack.enter_context(database(name, postgres=args.postgres, sqlite=work / f"{name}.db"))
+            for name in ("a", "b", "c")
+        )
         csv_path, again = work / "export.csv", work / "export-again.csv"
-        print(f"scale {args.scale}, SQLite, in {work}")
+        print(f"scale {args.scale}, {describe(source, target, partial)}, in {work}")
         _run("demo", source, csv_path, data, args.scale)
         _run("export", source, csv_path, data, args.scale)
         _run("http-export", source, csv_path, data, args.scale)

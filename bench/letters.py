@@ -6,6 +6,7 @@ Usage: .venv/bin/python bench/letters.py [N]   (default 300)
 
 from __future__ import annotations
 
+import statistics
 import sys
 import tempfile
 import time
@@ -29,9 +30,7 @@ from tests.factories import resident_payload  # noqa: E402
 
 def summary(label: str, samples: list[float]) -> None:
     ordered = sorted(samples)
-    # Not the statistics module: bench/statistics.py shadows it when run from here.
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    median = statistics.median(ordered)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
     print(f"{label:<32} n={len(samples):>4}  median {median:6.2f} ms  p95 {p95:6.2f} ms")
 

@@ -1,7 +1,8 @@
-"""Benchmark of the recording statistics on a Kota Kupang-sized SQLite database.
+"""Benchmark of the recording statistics on a Kota Kupang-sized SQLite or PostgreSQL database.
 
-Two populations, each built once into a cached SQLite file (schema by the migrations, rows by
-executemany, no ANALYZE: as a fresh `skk init` database would be):
+Two populations, each built once into a cached SQLite file, or with --postgres into a fresh
+database on that server, built for the run and dropped at the end (schema by the migrations, rows
+by executemany, no ANALYZE: as a fresh `skk init` database would be):
 
 - `synthetic` (default): 436,000 residents over the 51 kelurahan, about 570,000 recording
   events from October 2011 to today, with the 2013-2018 card-blank backlog: for 2016-10-13
@@ -12,7 +13,8 @@ executemany, no ANALYZE: as a fresh `skk init` database would be):
 Prints the median of --runs calls for `as_of` today and 2016-10-13, per grouping, through the
 service and through HTTP (JSON, group_by=kelurahan).
 
-    .venv/bin/python bench/statistics.py [--population synthetic|kupang-2016] [--rebuild]
+    .venv/bin/python bench/recording_statistics.py [--population synthetic|kupang-2016]
+        [--rebuild] [--postgres URL]
 
 A benchmark, not a test: it prints figures and asserts nothing about time.
 """
@@ -21,13 +23,15 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from _databases import POSTGRES_HELP, database, describe
+from sqlalchemy import func, insert, inspect, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,7 +48,7 @@ from app.schemas.common import Role  # noqa: E402
 from app.services.access import SYSTEM  # noqa: E402
 from app.services.keys import create_key  # noqa: E402
 from app.services.regions import load_regions  # noqa: E402
-from app.services.statistics import OFFICE_TZ, recording_statistics  # noqa: E402
+from app.services.statistics import recording_statistics  # noqa: E402
 
 RESIDENTS = 436_000
 PAST = date(2016, 10, 13)
@@ -149,7 +153,7 @@ def _rows(kelurahan: list[str], today: date) -> tuple[list[dict], list[dict]]:
     return residents, events
 
 
-def _demo_rows() -> tuple[list[dict], list[dict]]:
+def _demo_rows(office_zone: tzinfo) -> tuple[list[dict], list[dict]]:
     """The kupang-2016 demo population as rows; its times are office (WITA) times."""
     residents: list[dict] = []
     events: list[dict] = []
@@ -158,7 +162,7 @@ def _demo_rows() -> tuple[list[dict], list[dict]]:
         row = {k: getattr(person, k) for k in person.__slots__ if k != "recording_events"}
         last = None
         for status, at in person.recording_events:
-            last = at.replace(tzinfo=OFFICE_TZ)
+            last = at.replace(tzinfo=office_zone)
             events.append({"resident_id": rid, "status": status, "occurred_at": last,
                            "source": "demo", "recorded_at": last})  # fmt: skip
         row.update(id=rid, kecamatan_code=person.kelurahan_code[:8], recording_status_at=last,
@@ -167,10 +171,21 @@ def _demo_rows() -> tuple[list[dict], list[dict]]:
     return residents, events
 
 
-def build(path: Path, population: str) -> None:
-    """Create the benchmark database at path."""
-    path.unlink(missing_ok=True)
-    engine = make_engine(f"sqlite:///{path}")
+def _built(url: str) -> bool:
+    """Whether the database at url already holds a population (a cached SQLite file)."""
+    engine = make_engine(url)
+    try:
+        if not inspect(engine).has_table("residents"):
+            return False
+        with engine.connect() as conn:
+            return bool(conn.scalar(select(func.count()).select_from(Resident)))
+    finally:
+        engine.dispose()
+
+
+def build(settings: Settings, population: str) -> None:
+    """Fill the empty benchmark database of settings."""
+    engine = make_engine(settings.database_url)
     upgrade_to_head(engine)
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
@@ -183,7 +198,7 @@ def build(path: Path, population: str) -> None:
             )
         )
     if population == "kupang-2016":
-        residents, events = _demo_rows()
+        residents, events = _demo_rows(settings.office_zone)
     else:
         residents, events = _rows(kelurahan, date.today())
     with engine.begin() as conn:
@@ -200,10 +215,7 @@ def _median_ms(call, runs: int) -> float:  # type: ignore[no-untyped-def]
         t0 = time.perf_counter()
         call()
         times.append((time.perf_counter() - t0) * 1000)
-    # (This file's name hides the standard library's `statistics` module.)
-    times.sort()
-    mid = len(times) // 2
-    return times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+    return statistics.median(times)
 
 
 def main() -> None:
@@ -214,23 +226,39 @@ def main() -> None:
     )
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--postgres", metavar="URL", help=POSTGRES_HELP)
     args = parser.parse_args()
     db: Path = args.db or Path(f"/tmp/skk-bench-statistics-{args.population}.db")
-    if args.rebuild or not db.exists():
+    name = f"statistics-{args.population}"
+    with database(name, postgres=args.postgres, sqlite=db, fresh=args.rebuild) as url:
+        run(url, args.population, args.runs)
+
+
+def run(url: str, population: str, runs: int) -> None:
+    """Build the population at url if it is not there yet, then time the statistics."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        settings = Settings(database_url=url, data_dir=Path(data_dir),
+                            _env_file=None)  # type: ignore[call-arg]  # fmt: skip
+        _run(settings, population, runs)
+
+
+def _run(settings: Settings, population: str, runs: int) -> None:
+    url = settings.database_url
+    if not _built(url):
         t0 = time.perf_counter()
-        build(db, args.population)
-        print(f"built {db} in {time.perf_counter() - t0:.0f} s")
-    engine = make_engine(f"sqlite:///{db}")
+        build(settings, population)
+        print(f"built {describe(url)} in {time.perf_counter() - t0:.0f} s")
+    engine = make_engine(url)
     factory = make_sessionmaker(engine)
     with session_scope(factory) as session:
         n_res = session.scalar(select(func.count()).select_from(Resident))
         n_ev = session.scalar(select(func.count()).select_from(RecordingEvent))
         key = create_key(session, name="bench", role=Role.auditor, kelurahan_code=None).secret
-    print(f"{args.population}: residents {n_res:,}, recording events {n_ev:,}")
-    if args.population == "kupang-2016":
+    print(f"{population} on {describe(url)}: residents {n_res:,}, recording events {n_ev:,}")
+    if population == "kupang-2016":
         with session_scope(factory) as session:
             (kota,) = recording_statistics(
-                session, group_by="kota", as_of=PAST, actor=SYSTEM, office_region_code="53.71"
+                session, group_by="kota", as_of=PAST, actor=SYSTEM, settings=settings
             )
         print(f"on {PAST}: wajib KTP {kota.wajib_ktp:,}, recorded {kota.recorded:,}, "
               f"not recorded {kota.not_recorded:,} "
@@ -246,30 +274,27 @@ def main() -> None:
                         group_by=group_by,
                         as_of=as_of,
                         actor=SYSTEM,
-                        office_region_code="53.71",
+                        settings=settings,
                     )
 
             print(f"service  as_of={label:<10} group_by={group_by:<9} "
-                  f"median of {args.runs}: {_median_ms(call, args.runs):6.1f} ms")  # fmt: skip
+                  f"median of {runs}: {_median_ms(call, runs):6.1f} ms")  # fmt: skip
     engine.dispose()
 
-    with tempfile.TemporaryDirectory() as data_dir:
-        settings = Settings(database_url=f"sqlite:///{db}", data_dir=Path(data_dir),
-                            _env_file=None)  # type: ignore[call-arg]  # fmt: skip
-        with TestClient(create_app(settings)) as client:
-            headers = {"Authorization": f"Bearer {key}"}
-            for as_of in (None, PAST):
-                label = "today" if as_of is None else as_of.isoformat()
-                params = {"group_by": "kelurahan"} | ({"as_of": str(as_of)} if as_of else {})
+    with TestClient(create_app(settings)) as client:
+        headers = {"Authorization": f"Bearer {key}"}
+        for as_of in (None, PAST):
+            label = "today" if as_of is None else as_of.isoformat()
+            params = {"group_by": "kelurahan"} | ({"as_of": str(as_of)} if as_of else {})
 
-                def get(params: dict = params) -> None:
-                    response = client.get(
-                        "/api/v1/statistics/recording", params=params, headers=headers
-                    )
-                    response.raise_for_status()
+            def get(params: dict = params) -> None:
+                response = client.get(
+                    "/api/v1/statistics/recording", params=params, headers=headers
+                )
+                response.raise_for_status()
 
-                print(f"HTTP     as_of={label:<10} group_by=kelurahan "
-                      f"median of {args.runs}: {_median_ms(get, args.runs):6.1f} ms")  # fmt: skip
+            print(f"HTTP     as_of={label:<10} group_by=kelurahan "
+                  f"median of {runs}: {_median_ms(get, runs):6.1f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
