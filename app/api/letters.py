@@ -76,7 +76,7 @@ def issue_letter(
     )
 
 
-def letter_filters(
+async def letter_filters(
     status: LetterStatus | None = None,
     kelurahan_code: Annotated[KelurahanCode | None, Query()] = None,
     kecamatan_code: Annotated[

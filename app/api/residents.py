@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/v1/residents", tags=["residents"])
 RawBody = Annotated[bytes, Depends(body_bytes)]
 
 
-def resident_filters(
+async def resident_filters(
     kelurahan_code: Annotated[KelurahanCode | None, Query()] = None,
     kecamatan_code: Annotated[
         str | None, Query(pattern=r"^\d{2}\.\d{2}\.\d{2}$", examples=["53.71.04"])

@@ -71,7 +71,7 @@ def _rate_limited(decision: Decision) -> RateLimited:
     )
 
 
-def public_rate_limit(request: Request) -> None:
+async def public_rate_limit(request: Request) -> None:
     """Refuse with 429 (problem+json) a client over the public limit."""
     decision = check_public_rate(request)
     if not decision.allowed:
