@@ -135,6 +135,7 @@ def load_demo(
             "events": events,
         },
     )
+    bulk.refresh_planner_statistics(session, rows_written=residents + events)
     return DemoLoadResult(residents=residents, events=events)
 
 

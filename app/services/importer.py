@@ -752,6 +752,8 @@ def run_import(
         zone=office_zone,
     )
     committed = job.run(stream)
+    if committed:
+        bulk.refresh_planner_statistics(session, rows_written=job.inserted + job.updated)
     report = ImportReport(
         mode=mode,
         dry_run=dry_run,
