@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import time
-import uuid
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,7 +33,9 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_id(scope) or uuid.uuid4().hex
+        # base64url, not hex: a hex id can hold sixteen decimal digits in a row, which the
+        # log masking would take for a NIK.
+        request_id = _incoming_id(scope) or secrets.token_urlsafe(16)
         scope.setdefault("state", {})["request_id"] = request_id
         client = scope.get("client")
         token = request_context.set(
@@ -59,7 +62,7 @@ class RequestLogMiddleware:
                 "request_id": request_id,
                 "method": scope["method"],
                 # A NIK in the path (/residents/{nik}) is masked like everywhere else.
-                "path": mask_text_niks(scope["path"]),
+                "path": mask_text_niks(unquote(scope["path"])),
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from app.api.deps import AdminOrAuditor, SessionDep
 from app.api.problems import problem_responses
@@ -30,8 +30,8 @@ def list_audit_events(
     target: Annotated[
         str | None, Query(description="A letter number or a masked NIK (537104******0001)")
     ] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> Page[AuditEventRead]:

@@ -2,44 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db import session_scope
 from app.errors import Unauthorized
 from app.schemas.common import Role
 from app.services.access import Principal, require
 from app.services.keys import authenticate
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error.
-
-    Async on purpose: creating a Session does no I/O, and the commit and close run in one
-    trip to the threadpool (a sync generator costs a trip on the way in and one out).
-    """
-    session = request.app.state.sessionmaker()
-    try:
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the handler returns, rolled back on error."""
+    # A sync generator on purpose: an async one committed from a second threadpool trip,
+    # which under lock contention (letter numbers) waited for a free thread while still
+    # holding the row lock, and requests convoyed behind it.
+    with session_scope(request.app.state.sessionmaker) as session:
         yield session
-    except BaseException:
-        await run_in_threadpool(_finish, session, commit=False)
-        raise
-    await run_in_threadpool(_finish, session, commit=True)
-
-
-def _finish(session: Session, *, commit: bool) -> None:
-    try:
-        if commit:
-            session.commit()
-        else:
-            session.rollback()
-    finally:
-        session.close()
 
 
 async def get_app_settings(request: Request) -> Settings:

@@ -32,7 +32,8 @@ def me(principal: CurrentKey) -> Me:
     responses=problem_responses(401, 403, 422),
 )
 def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
-    """Admin only. The answer holds the secret key: it is shown this once."""
+    """Admin only. The answer holds the secret key: it is shown this once. `Idempotency-Key`
+    is not honoured here on purpose: replaying the answer would mean storing the secret."""
     created = keys.create_key(
         session, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code, actor=actor
     )

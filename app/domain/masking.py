@@ -6,8 +6,9 @@ import re
 
 __all__ = ["mask_kk", "mask_nik", "mask_text_niks"]
 
-# [0-9], not \d: \d also matches other scripts' digits, which are never a NIK.
-_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
+# [0-9], not \d: \d also matches other scripts' digits, which are never a NIK. Single
+# spaces, dots or dashes between the digits count too: "5371.0412.0890.0001" is a NIK.
+_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){15}(?![0-9])")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 
@@ -32,5 +33,5 @@ def mask_kk(kk: str) -> str:
 
 
 def mask_text_niks(text: str) -> str:
-    """Mask every standalone run of exactly 16 digits in a text."""
+    """Mask every standalone run of exactly 16 digits (separators allowed) in a text."""
     return _SIXTEEN_DIGITS.sub(lambda m: _mask16(m.group(0)), text)

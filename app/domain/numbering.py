@@ -50,6 +50,11 @@ def validate_number_template(template: str) -> None:
         raise ValueError(
             "letter number template must contain {seq} so that every letter gets its own number"
         )
+    if "year" not in fields:
+        # The counter starts again each year: without the year, numbers would repeat.
+        raise ValueError(
+            "letter number template must contain {year}: the counter starts again every year"
+        )
     try:
         _render(template, seq=1, issued_on=date(2000, 1, 1))
     except (ValueError, TypeError, KeyError, IndexError) as exc:

@@ -117,6 +117,18 @@ class ResidentUpdate(BaseModel):
     kelurahan_code: KelurahanCode | None = None
     residency_status: ResidencyStatus | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        # Leaving a field out keeps it; null would erase a required fact, so it is refused.
+        if isinstance(data, dict):
+            nulls = sorted(k for k, v in data.items() if v is None)
+            if nulls:
+                raise ValueError(
+                    f"{', '.join(nulls)}: null is not a value here; leave a field out to keep it"
+                )
+        return data
+
 
 class ResidentRead(BaseModel):
     """A resident as stored, with the computed fields."""

@@ -137,6 +137,9 @@ def _locked_head(session: Session) -> AuditChainHead:
 
 def seal_pending(session: Session, *, batch: int = 5000) -> int:
     """Link committed, unsealed entries into the chain in id order; returns how many."""
+    unsealed = select(AuditEvent.id).where(AuditEvent.chain_seq.is_(None)).limit(1)
+    if session.scalar(unsealed) is None:
+        return 0  # nothing to do: no write lock taken on an idle service
     head = _locked_head(session)
     # After the head lock: whatever another sealer sealed before us is visible by now.
     pending = list(

@@ -92,11 +92,6 @@ def to_read(letter: Letter, settings: Settings) -> LetterRead:
     )
 
 
-def _lock_resident(session: Session, resident: Resident) -> None:
-    # Two clerks issuing for the same resident at once: the second waits, then sees the first.
-    session.execute(select(Resident.id).where(Resident.id == resident.id).with_for_update()).one()
-
-
 def next_number(session: Session, *, settings: Settings, issued_on: date) -> tuple[int, str]:
     """Allocate the year's next sequence number under a row lock; rolled back with the caller."""
     series, year = settings.letter_number_series, issued_on.year
@@ -192,9 +187,8 @@ def issue_letter(
     now: datetime | None = None,
 ) -> Letter:
     """Check eligibility, then number, render, sign and store the letter in one transaction."""
-    resident = get_resident(session, nik=nik, actor=actor)
-    _lock_resident(session, resident)
-    session.refresh(resident)
+    # Locked: a second issue for the same resident, or a card_issued event, waits for this one.
+    resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     status = RecordingStatus(resident.recording_status)
     refusal = letter_refusal(
         residency_status=resident.residency_status,

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.nik import NikError, check_nik_agreement, normalize_nik, parse_nik
@@ -113,10 +114,19 @@ def path_nik(raw: str) -> str:
         ) from exc
 
 
-def get_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
-    """The resident with this NIK, if the actor may see them (404 otherwise, so nothing leaks)."""
+def get_resident(
+    session: Session, *, nik: str, actor: Principal, for_update: bool = False
+) -> Resident:
+    """The resident with this NIK, if the actor may see them (404 otherwise, so nothing leaks).
+
+    `for_update` locks the row until the transaction ends: two clerks changing the same
+    resident at once take turns instead of overwriting each other.
+    """
     nik = path_nik(nik)
-    resident = session.scalar(select(Resident).where(Resident.nik == nik))
+    query = select(Resident).where(Resident.nik == nik)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    resident = session.scalar(query)
     if resident is None or not actor.sees_kelurahan(resident.kelurahan_code):
         raise NotFound("no resident with this NIK", code="resident_not_found")
     return resident
@@ -177,8 +187,12 @@ def create_resident(
         updated_at=now,
         version=1,
     )
-    session.add(resident)
-    session.flush()
+    try:
+        # The check above and this insert can race another request with the same NIK.
+        with session.begin_nested():
+            session.add(resident)
+    except IntegrityError as exc:
+        raise Conflict("a resident with this NIK is already registered", code="nik_exists") from exc
     if data.recording_status is not RecordingStatus.unregistered:
         _add_event(
             session,
@@ -268,7 +282,7 @@ def update_resident(
     actor: Principal,
 ) -> ResidentRead:
     """Apply a partial correction; 412 when If-Match names an older version."""
-    resident = get_resident(session, nik=nik, actor=actor)
+    resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     if if_match is not None and if_match.strip() not in (etag(resident), "*"):
         raise PreconditionFailed(
             "the resident was changed since you read it: GET it again and reapply your change",
@@ -326,7 +340,7 @@ def record_event(
     actor: Principal,
 ) -> RecordingEvent:
     """Move the resident's recording status; 409 with the allowed next values when refused."""
-    resident = get_resident(session, nik=nik, actor=actor)
+    resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     if not actor.can_write_residents:
         raise Forbidden("your key may not record status changes", code="role_not_allowed")
     now = utcnow()

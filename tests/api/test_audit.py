@@ -148,3 +148,10 @@ def test_verification_hits_are_counted_not_attributed(client, keys, sessionmaker
     assert (after or 0) - (before or 0) == 3
     assert not any(a.startswith("verify") for a in actions)
     assert unsealed == []
+
+
+def test_audit_filters_take_a_time_zone(client, keys) -> None:
+    naive = client.get(URL, params={"since": "2026-01-01T00:00:00"}, headers=keys.auditor)
+    assert naive.status_code == 422
+    aware = client.get(URL, params={"since": "2026-01-01T00:00:00+08:00"}, headers=keys.auditor)
+    assert aware.status_code == 200

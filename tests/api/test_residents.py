@@ -275,3 +275,11 @@ def test_idempotency_key_replays_and_refuses_other_body(client, keys) -> None:
     other = client.post(URL, json=resident_payload(), headers=headers)
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+def test_patch_with_null_is_422_not_a_crash(client, keys) -> None:
+    data = create(client, keys)
+    for field in ("birth_date", "full_name", "has_itap", "sex"):
+        response = client.patch(f"{URL}/{data['nik']}", json={field: None}, headers=keys.operator)
+        assert response.status_code == 422, (field, response.text)
+        assert "null" in response.json()["detail"]

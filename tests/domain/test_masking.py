@@ -51,6 +51,12 @@ def test_mask_kk() -> None:
         pytest.param("id 53710412089000012 x", "id 53710412089000012 x", id="seventeen-untouched"),
         pytest.param("no numbers here", "no numbers here", id="no-digits"),
         pytest.param("NIK5371041208900001A", "NIK537104******0001A", id="letters-around"),
+        pytest.param(
+            "/residents/5371.0412.0890.0001 x 5371-0412 0890-0001",
+            "/residents/537104******0001 x 537104******0001",
+            id="with-separators",
+        ),
+        pytest.param("2026-11-28 17:00:01", "2026-11-28 17:00:01", id="timestamp-untouched"),
     ],
 )
 def test_mask_text_niks(text: str, expected: str) -> None:

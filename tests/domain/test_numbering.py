@@ -42,7 +42,7 @@ def test_to_roman_out_of_range(month: int) -> None:
 @pytest.mark.parametrize(
     ("template", "seq", "issued_on", "expected"),
     [
-        pytest.param("{seq}", 12345, date(2026, 12, 31), "12345", id="bare-seq"),
+        pytest.param("{seq}/{year}", 12345, date(2026, 12, 31), "12345/2026", id="bare-seq"),
         pytest.param(
             "SKK-{year}-{month:02d}-{seq:05d}",
             42,
@@ -56,8 +56,12 @@ def test_to_roman_out_of_range(month: int) -> None:
         pytest.param(
             "{year}/{month_roman}/{seq:03d}", 9, date(2025, 12, 1), "2025/XII/009", id="reordered"
         ),
-        pytest.param("{{KTP}}/{seq:04d}", 1, date(2025, 1, 1), "{KTP}/0001", id="escaped-braces"),
-        pytest.param("{seq:04d}", 123456, date(2025, 1, 1), "123456", id="seq-wider-than-pad"),
+        pytest.param(
+            "{{KTP}}/{seq:04d}/{year}", 1, date(2025, 1, 1), "{KTP}/0001/2025", id="escaped-braces"
+        ),
+        pytest.param(
+            "{seq:04d}-{year}", 123456, date(2025, 1, 1), "123456-2025", id="seq-wider-than-pad"
+        ),
     ],
 )
 def test_custom_templates(template: str, seq: int, issued_on: date, expected: str) -> None:
@@ -69,6 +73,7 @@ def test_custom_templates(template: str, seq: int, issued_on: date, expected: st
     ("template", "message"),
     [
         pytest.param("470/Disdukcapil/{year}", "must contain {seq}", id="missing-seq"),
+        pytest.param("470/{seq:04d}/Disdukcapil", "must contain {year}", id="missing-year"),
         pytest.param("", "must contain {seq}", id="empty"),
         pytest.param("{seq}/{day}", "unknown placeholder {day}", id="unknown-placeholder"),
         pytest.param("{seq}/{}", "unknown placeholder {}", id="positional"),
@@ -77,8 +82,8 @@ def test_custom_templates(template: str, seq: int, issued_on: date, expected: st
         pytest.param("{seq}/{year[0]}", "unknown placeholder {year[0]}", id="index-access"),
         pytest.param("{seq", "bad brace syntax", id="unclosed-brace"),
         pytest.param("{seq}}", "bad brace syntax", id="stray-closing-brace"),
-        pytest.param("{seq:04q}", "cannot be formatted", id="bad-format-spec"),
-        pytest.param("{seq}/{month_roman:d}", "cannot be formatted", id="roman-as-int"),
+        pytest.param("{seq:04q}/{year}", "cannot be formatted", id="bad-format-spec"),
+        pytest.param("{seq}/{month_roman:d}/{year}", "cannot be formatted", id="roman-as-int"),
     ],
 )
 def test_invalid_templates(template: str, message: str) -> None:
