@@ -234,7 +234,11 @@ def list_residents(
         session,
         actor=actor,
         action="resident.listed",
-        details={"filters": _filter_details(filters), "returned": min(len(rows), limit)},
+        details={
+            "filters": _filter_details(filters),
+            # Whose data was read, not only how much: masked, like every NIK in the log.
+            "residents": [audit.resident_target(r.nik) for r in rows[:limit]],
+        },
     )
     return rows[:limit], next_cursor
 

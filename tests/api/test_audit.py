@@ -63,6 +63,8 @@ def test_changes_and_reads_are_recorded_without_full_nik(client, keys) -> None:
     assert read[0]["role"] == "kelurahan"
     assert read[0]["request_id"]
     assert read[0]["client_address"]
+    listed = client.get(URL, params={"action": "resident.listed"}, headers=keys.auditor).json()
+    assert listed["items"][0]["details"]["residents"] == [mask_nik(nik)]
     download = client.get(
         URL, params={"target": letter["number"], "action": "letter.downloaded"}, headers=keys.admin
     ).json()["items"]
