@@ -8,7 +8,7 @@ import sys
 import click
 from pydantic import ValidationError
 
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, use_office_clock
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.logging_setup import configure_logging
 from app.schemas.common import Role
@@ -46,6 +46,7 @@ def main() -> None:
         ]
         click.echo("error: the settings are not valid:\n" + "\n".join(lines), err=True)
         sys.exit(2)
+    use_office_clock(settings)
     configure_logging(settings.log_level)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -109,6 +111,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def use_office_clock(settings: Settings) -> None:
+    """Run the process on the office's clock, so every `date.today()` (wajib KTP ages, future
+    dates in input) agrees with letter dates and statistics, whatever the host's zone."""
+    os.environ["TZ"] = settings.office_timezone
+    if hasattr(time, "tzset"):  # not on Windows, where TZ is read differently
+        time.tzset()
 
 
 @lru_cache

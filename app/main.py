@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.api import audit, health, keys, letters, regions, residents, statistics, transfer, verify
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, use_office_clock
 from app.db import make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
@@ -34,6 +34,7 @@ Lists are paginated: `limit` (default 50, max 500) and the opaque `cursor` from 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the application for these settings (tests pass their own)."""
     settings = settings or get_settings()
+    use_office_clock(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
