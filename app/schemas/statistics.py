@@ -52,7 +52,7 @@ class RecordingStatistics(BaseModel):
     """Recording figures per group on a day, and their total."""
 
     group_by: GroupBy
-    as_of: date = Field(description="The day: status at its end (WITA)")
+    as_of: date = Field(description="The day: status at its end in the office's time zone")
     generated_at: datetime
     items: list[RecordingStatRow]
     total: RecordingStatRow
