@@ -35,8 +35,8 @@ PUBLIC = Principal(key_id=None, name="public statistics page", role=Role.auditor
 AsOf = Annotated[
     date | None,
     Query(
-        description="The day (YYYY-MM-DD): statuses at its end in the office's time zone. Default: today. "
-        "Not in the future.",
+        description="The day (YYYY-MM-DD): statuses at its end in the office's time zone. "
+        "Default: today. Not in the future.",
         examples=["2016-10-13"],
     ),
 ]
