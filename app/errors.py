@@ -77,3 +77,11 @@ class ServiceUnavailable(DomainError):
 def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
     """One entry of a 422 `errors` list."""
     return {"loc": loc, "msg": msg}
+
+
+def clean_validation_msg(msg: str) -> str:
+    """A Pydantic error message without its "Value error, " prefix."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            return msg[len(prefix) :]
+    return msg

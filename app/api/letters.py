@@ -13,12 +13,11 @@ from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep
 from app.api.idempotency import body_bytes, run_idempotent
 from app.api.problems import problem_responses
 from app.api.responses import model_response
-from app.domain.nik import NikError, normalize_nik
-from app.errors import InvalidInput, field_error
 from app.schemas.common import KelurahanCode, Page
 from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterStatus
 from app.services import letters
 from app.services.letters import LetterFilters, path_letter_id
+from app.services.residents import path_nik
 
 router = APIRouter(prefix="/api/v1", tags=["letters"])
 
@@ -87,19 +86,11 @@ async def letter_filters(
     issued_to: date | None = None,
 ) -> LetterFilters:
     """The list filters of the letters."""
-    normalised = None
-    if nik:
-        try:
-            normalised = normalize_nik(nik)
-        except NikError as exc:
-            raise InvalidInput(
-                f"nik: {exc}", errors=[field_error(["query", "nik"], str(exc))]
-            ) from exc
     return LetterFilters(
         status=status,
         kelurahan_code=kelurahan_code,
         kecamatan_code=kecamatan_code,
-        nik=normalised,
+        nik=path_nik(nik, where="query") if nik else None,
         issued_from=issued_from,
         issued_to=issued_to,
     )

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import DomainError
+from app.errors import DomainError, clean_validation_msg
 from app.schemas.common import Problem
 
 log = logging.getLogger("app.errors")
@@ -59,17 +59,11 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-def _clean_msg(msg: str) -> str:
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            return msg[len(prefix) :]
-    return msg
-
-
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
     """Pydantic errors as `loc` and `msg` only: the input is never echoed back."""
     return [
-        {"loc": list(e.get("loc", ())), "msg": _clean_msg(str(e.get("msg", "")))} for e in errors
+        {"loc": list(e.get("loc", ())), "msg": clean_validation_msg(str(e.get("msg", "")))}
+        for e in errors
     ]
 
 

@@ -17,14 +17,6 @@ class Principal:
     role: Role
     kelurahan_code: str | None = None
 
-    @property
-    def can_write_residents(self) -> bool:
-        return self.role in (Role.admin, Role.operator, Role.kelurahan)
-
-    @property
-    def can_issue_letters(self) -> bool:
-        return self.role in (Role.admin, Role.operator)
-
     def sees_kelurahan(self, kelurahan_code: str) -> bool:
         """A kelurahan key sees only its own kelurahan; every other role sees all."""
         return self.kelurahan_code is None or self.kelurahan_code == kelurahan_code

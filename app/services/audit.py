@@ -12,9 +12,9 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.db import dialect_insert
 from app.domain.masking import mask_nik
 from app.models import AuditChainHead, AuditEvent, PublicHitCount
 from app.models._types import utcnow
@@ -117,13 +117,9 @@ def record_resident(
     )
 
 
-def _insert_ignore(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def _locked_head(session: Session) -> AuditChainHead:
     session.execute(
-        _insert_ignore(session)(AuditChainHead)
+        dialect_insert(session)(AuditChainHead)
         .values(id=1, last_seq=0, last_sha256=GENESIS)
         .on_conflict_do_nothing(index_elements=["id"])
     )
@@ -260,7 +256,7 @@ class HitCounter:
         """Add the counts so far to the database."""
         with self._lock:
             counts, self._counts = self._counts, Counter()
-        insert = _insert_ignore(session)
+        insert = dialect_insert(session)
         for (day, endpoint), n in counts.items():
             statement = insert(PublicHitCount).values(day=day, endpoint=endpoint, count=n)
             session.execute(

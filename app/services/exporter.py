@@ -14,7 +14,7 @@ from app.models import Resident
 from app.services import audit
 from app.services.access import Principal
 from app.services.importer import IMPORT_COLUMNS
-from app.services.residents import ResidentFilters, filtered_query
+from app.services.residents import ResidentFilters, filter_details, filtered_query
 
 EXPORT_COLUMNS = IMPORT_COLUMNS
 CHUNK_SIZE = 5_000
@@ -26,15 +26,8 @@ def record_export(session: Session, *, filters: ResidentFilters, actor: Principa
         session,
         actor=actor,
         action="resident.exported",
-        details={"filters": _filter_values(filters)},
+        details={"filters": filter_details(filters)},
     )
-
-
-def _filter_values(filters: ResidentFilters) -> dict[str, Any]:
-    values = {k: v for k, v in vars(filters).items() if v is not None}
-    if "q" in values:  # a NIK typed as the search text is masked like everywhere in the log
-        values["q"] = audit.mask_query(str(values["q"]))
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in values.items()}
 
 
 def _csv_row(row: Any) -> tuple[Any, ...]:

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from app.domain.masking import mask_nik
 from app.domain.nik import NikError, normalize_nik
 from app.domain.recording import RecordingStatus
-from app.errors import InvalidInput, field_error
+from app.errors import InvalidInput, clean_validation_msg, field_error
 from app.models import Region, Resident
 from app.models._types import utcnow
 from app.schemas.common import (
@@ -248,13 +248,6 @@ _CONVERTERS: dict[str, Callable[[str], Any]] = {
     "birth_date": _date,
     "has_itap": _bool,
 }
-
-
-def _clean_msg(msg: str) -> str:
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            return msg[len(prefix) :]
-    return msg
 
 
 # ---------------------------------------------------------------------------------------
@@ -531,7 +524,7 @@ class _Import:
             for e in exc.errors(include_url=False, include_context=False, include_input=False):
                 name = str(e["loc"][0]) if e["loc"] else "has_itap"
                 if name not in reported:
-                    errors.append(RowFieldError(field=name, msg=_clean_msg(e["msg"])))
+                    errors.append(RowFieldError(field=name, msg=clean_validation_msg(e["msg"])))
         else:
             values = dict(model.__dict__)  # the validated fields; model_dump costs 10x more
             for column in _ENUM_FIELDS:

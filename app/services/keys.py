@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput, NotFound, Unauthorized, field_error
-from app.models import ApiKey, Region
+from app.models import ApiKey
 from app.models._types import utcnow
 from app.schemas.common import Role
 from app.services import audit
 from app.services.access import Principal
+from app.services.regions import kelurahan_exists
 
 KEY_PREFIX = "skk_"
 
@@ -46,8 +47,7 @@ def create_key(
                 code="kelurahan_required",
                 errors=[field_error(["body", "kelurahan_code"], "required for role kelurahan")],
             )
-        region = session.get(Region, kelurahan_code)
-        if region is None or region.level != "kelurahan_desa":
+        if not kelurahan_exists(session, kelurahan_code):
             raise InvalidInput(
                 f"kelurahan {kelurahan_code} is not a known kelurahan/desa",
                 code="unknown_kelurahan",

@@ -7,13 +7,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.db import dialect_insert
 from app.documents.render import LetterContent, Office, Signatory, render_letter
 from app.documents.signing import LetterSigner
 from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
@@ -96,10 +95,8 @@ def next_number(session: Session, *, settings: Settings, issued_on: date) -> tup
     """Allocate the year's next sequence number under a row lock; rolled back with the caller."""
     series, year = settings.letter_number_series, issued_on.year
     first = settings.letter_number_first_seq.get(year, 1)
-    dialect = session.get_bind().dialect.name
-    insert_fn: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert_fn(LetterCounter)
+        dialect_insert(session)(LetterCounter)
         .values(series=series, year=year, last_seq=first - 1)
         .on_conflict_do_nothing(index_elements=["series", "year"])
     )

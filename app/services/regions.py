@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from threading import Lock
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.data import parent_code, region_rows
@@ -25,11 +25,6 @@ def load_regions(session: Session) -> int:
     if rows:
         session.execute(insert(Region), rows)
     return len(rows)
-
-
-def region_count(session: Session) -> int:
-    """How many regions are loaded."""
-    return session.scalar(select(func.count()).select_from(Region)) or 0
 
 
 def region_names(session: Session) -> dict[str, str]:
