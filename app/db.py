@@ -57,7 +57,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     # hide_parameters: a database error in the log must not carry a birth date or a NIK.
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True, **kwargs)
+    return create_engine(url, hide_parameters=True, **kwargs)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

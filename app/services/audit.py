@@ -11,7 +11,7 @@ from datetime import date, datetime
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import dialect_insert
@@ -53,19 +53,29 @@ def entry_hash(prev_sha256: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_sha256}|{canonical}".encode()).hexdigest()
 
 
-def _hashed_fields(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "occurred_at": event.occurred_at.isoformat(),
-        "key_id": event.key_id,
-        "role": event.role,
-        "action": event.action,
-        "target_type": event.target_type,
-        "target": event.target,
-        "request_id": event.request_id,
-        "client_address": event.client_address,
-        "details": event.details or {},
-    }
+_HASHED_COLUMNS = (
+    "id",
+    "occurred_at",
+    "key_id",
+    "role",
+    "action",
+    "target_type",
+    "target",
+    "request_id",
+    "client_address",
+    "details",
+)
+
+
+def _hashed_fields(row: Any) -> dict[str, Any]:
+    """The fields an entry's hash covers, from an `AuditEvent` or a row of its columns."""
+    fields = {name: getattr(row, name) for name in _HASHED_COLUMNS}
+    fields["occurred_at"] = fields["occurred_at"].isoformat()
+    fields["details"] = fields["details"] or {}
+    return fields
+
+
+_INSERT = insert(AuditEvent.__table__)
 
 
 def record(
@@ -76,26 +86,28 @@ def record(
     target_type: str | None = None,
     target: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Append an entry in the caller's transaction (it is kept only if the change is).
 
     No lock is taken here: `seal_pending` links committed entries into the hash chain a
-    moment later, so audited reads do not queue behind each other.
+    moment later, so audited reads do not queue behind each other. A plain INSERT, not an
+    ORM object: it is on the path of every audited read.
     """
     context = request_context.get() or RequestContext()
-    event = AuditEvent(
-        occurred_at=utcnow(),
-        key_id=actor.key_id if actor else None,
-        role=actor.role.value if actor else None,
-        action=action,
-        target_type=target_type,
-        target=target,
-        request_id=context.request_id,
-        client_address=context.client_address,
-        details=details or {},
+    session.execute(
+        _INSERT,
+        {
+            "occurred_at": utcnow(),
+            "key_id": actor.key_id if actor else None,
+            "role": actor.role.value if actor else None,
+            "action": action,
+            "target_type": target_type,
+            "target": target,
+            "request_id": context.request_id,
+            "client_address": context.client_address,
+            "details": details or {},
+        },
     )
-    session.add(event)
-    return event
 
 
 def record_resident(
@@ -105,9 +117,9 @@ def record_resident(
     action: str,
     nik: str,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
+) -> None:
     """Append an entry about one resident, named by the masked NIK."""
-    return record(
+    record(
         session,
         actor=actor,
         action=action,
@@ -138,20 +150,22 @@ def seal_pending(session: Session, *, batch: int = 5000) -> int:
         return 0  # nothing to do: no write lock taken on an idle service
     head = _locked_head(session)
     # After the head lock: whatever another sealer sealed before us is visible by now.
-    pending = list(
-        session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.chain_seq.is_(None))
-            .order_by(AuditEvent.id)
-            .limit(batch)
-            .execution_options(populate_existing=True)
-        )
-    )
-    for event in pending:
-        event.chain_seq = head.last_seq + 1
-        event.prev_sha256 = head.last_sha256
-        event.sha256 = entry_hash(head.last_sha256, _hashed_fields(event))
-        head.last_seq, head.last_sha256 = event.chain_seq, event.sha256
+    pending = session.execute(
+        select(*(getattr(AuditEvent, name) for name in _HASHED_COLUMNS))
+        .where(AuditEvent.chain_seq.is_(None))
+        .order_by(AuditEvent.id)
+        .limit(batch)
+    ).all()
+    seals = []
+    seq, prev = head.last_seq, head.last_sha256
+    for row in pending:
+        seq, sha = seq + 1, entry_hash(prev, _hashed_fields(row))
+        seals.append({"id": row.id, "chain_seq": seq, "prev_sha256": prev, "sha256": sha})
+        prev = sha
+    if seals:
+        # One executemany UPDATE by primary key; the rows are not loaded as objects.
+        session.execute(update(AuditEvent), seals)
+        head.last_seq, head.last_sha256 = seq, prev
     session.flush()
     return len(pending)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -114,6 +114,11 @@ def path_nik(raw: str, *, where: str = "path") -> str:
         ) from exc
 
 
+# Built once: reading a resident by NIK is the service's most frequent query.
+_BY_NIK = select(Resident).where(Resident.nik == bindparam("nik"))
+_BY_NIK_FOR_UPDATE = _BY_NIK.with_for_update().execution_options(populate_existing=True)
+
+
 def get_resident(
     session: Session, *, nik: str, actor: Principal, for_update: bool = False
 ) -> Resident:
@@ -122,11 +127,8 @@ def get_resident(
     `for_update` locks the row until the transaction ends: two clerks changing the same
     resident at once take turns instead of overwriting each other.
     """
-    nik = path_nik(nik)
-    query = select(Resident).where(Resident.nik == nik)
-    if for_update:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    resident = session.scalar(query)
+    query = _BY_NIK_FOR_UPDATE if for_update else _BY_NIK
+    resident = session.scalar(query, {"nik": path_nik(nik)})
     if resident is None or not actor.sees_kelurahan(resident.kelurahan_code):
         raise NotFound("no resident with this NIK", code="resident_not_found")
     return resident
