@@ -75,7 +75,7 @@ def _hashed_fields(row: Any) -> dict[str, Any]:
     return fields
 
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
 
 
 def record(
