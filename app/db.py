@@ -1,4 +1,11 @@
-"""Declarative base, engine and sessions. One place commits or rolls back: `session_scope`."""
+"""Declarative base, engines and sessions.
+
+Requests use an async engine (`make_async_engine`): handlers await the database instead of
+holding a worker thread, and run the synchronous service functions with
+`AsyncSession.run_sync`. The command line, the housekeeping thread and work that must run in a
+thread (a big import, the streamed export, pyHanko) use the synchronous engine and
+`session_scope`. Both engines behave the same: WAL, foreign keys and BEGIN IMMEDIATE on SQLite.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,13 @@ from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -39,25 +52,51 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_setup(engine: Engine) -> None:
+    event.listen(engine, "connect", _sqlite_pragmas)
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
+        # The driver's own transaction handling is off; SQLAlchemy emits BEGIN itself.
+        dbapi_connection.isolation_level = None
+
+    event.listen(engine, "begin", _sqlite_begin_immediate)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for SQLite (WAL, foreign keys) or PostgreSQL (psycopg 3)."""
+    """A synchronous engine for SQLite (WAL, foreign keys) or PostgreSQL (psycopg 3)."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False}, hide_parameters=True, **kwargs
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
-
-        @event.listens_for(engine, "connect")
-        def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
-            # pysqlite's own transaction handling is off; SQLAlchemy emits BEGIN itself.
-            dbapi_connection.isolation_level = None
-
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        _sqlite_setup(engine)
         return engine
-    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     # hide_parameters: a database error in the log must not carry a birth date or a NIK.
+    # No pre-ping: a connection found dead invalidates the pool, and the next request
+    # connects afresh.
     return create_engine(url, hide_parameters=True, **kwargs)
+
+
+def make_async_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """The requests' engine: aiosqlite for SQLite, psycopg 3's async mode for PostgreSQL."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(
+            parsed.set(drivername="sqlite+aiosqlite"), hide_parameters=True, **kwargs
+        )
+        _sqlite_setup(engine.sync_engine)
+        return engine
+    # Enough for every request a worker has in flight (wrk's 32 connections over 2 workers).
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 10)
+    return create_async_engine(url, hide_parameters=True, **kwargs)
+
+
+def make_async_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Request sessions; loaded objects stay usable after commit."""
+    return async_sessionmaker(bind=engine, expire_on_commit=False)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

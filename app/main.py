@@ -13,7 +13,7 @@ from app.api import audit, health, keys, letters, regions, residents, statistics
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings, use_office_clock
-from app.db import make_engine, make_sessionmaker
+from app.db import make_async_engine, make_async_sessionmaker, make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
 from app.services.signer import load_signer
@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         housekeeper.start()
         yield
         housekeeper.stop()
+        # Pooled connections belong to this event loop: close them with it.
+        await app.state.async_engine.dispose()
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.async_engine = make_async_engine(settings.database_url)
+    app.state.async_sessionmaker = make_async_sessionmaker(app.state.async_engine)
     # Refuse to start with a key that cannot sign: better now than at the first letter.
     app.state.signer = load_signer(settings)
 

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["audit"])
     response_model=Page[AuditEventRead],
     responses=problem_responses(401, 403, 422),
 )
-def list_audit_events(
+async def list_audit_events(
     session: SessionDep,
     _: AdminOrAuditor,
     action: Annotated[str | None, Query(examples=["letter.downloaded"])] = None,
@@ -37,8 +37,8 @@ def list_audit_events(
 ) -> Page[AuditEventRead]:
     """Entries newest first: every change, and every read of personal data by a key.
     Each entry carries the SHA-256 of the one before it (`skk audit verify` checks the chain)."""
-    rows, next_cursor = audit.list_events(
-        session,
+    rows, next_cursor = await session.run_sync(
+        audit.list_events,
         filters=audit.AuditFilters(
             action=action, key_id=key_id, target=target, since=since, until=until
         ),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -16,14 +18,41 @@ from app.schemas.common import Role
 from app.services.access import Principal, require
 from app.services.keys import authenticate
 
+T = TypeVar("T")
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
-    # A sync generator on purpose: an async one committed from a second threadpool trip,
-    # which under lock contention (letter numbers) waited for a free thread while still
-    # holding the row lock, and requests convoyed behind it.
-    with session_scope(request.app.state.sessionmaker) as session:
-        yield session
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    Handlers run the synchronous service functions with `await session.run_sync(...)`: on
+    the event loop, without a thread hop per call.
+    """
+    async with request.app.state.async_sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+async def in_worker_thread(
+    request: Request, work: Callable[[Session], T], *, after: AsyncSession | None = None
+) -> T:
+    """Run blocking work (a large import, pyHanko) in a worker thread, in a transaction of its
+    own on the synchronous engine, so the event loop keeps serving.
+
+    `after`: the request's session, whose transaction (the key lookup) is committed first;
+    on SQLite it holds the write lock the thread's transaction needs.
+    """
+    if after is not None:
+        await after.commit()
+
+    def run() -> T:
+        with session_scope(request.app.state.sessionmaker) as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
 
 
 async def get_app_settings(request: Request) -> Settings:
@@ -32,7 +61,7 @@ async def get_app_settings(request: Request) -> Settings:
 
 # scope="function": the commit happens before the response is sent, so a failed commit is
 # reported to the client instead of a 201 for data that was never stored.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 _bearer = HTTPBearer(
@@ -43,7 +72,7 @@ _bearer = HTTPBearer(
 )
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -55,7 +84,7 @@ def current_principal(
             code="missing_api_key",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = authenticate(session, credentials.credentials)
+    principal = await session.run_sync(authenticate, credentials.credentials)
     request.state.principal = principal
     return principal
 

@@ -17,12 +17,12 @@ router = APIRouter(tags=["health"])
     response_model=Health,
     responses={503: {"model": Health, "description": "A part is down"}},
 )
-def health(request: Request) -> JSONResponse:
+async def health(request: Request) -> JSONResponse:
     """`ok` for each part that works; 503 when the database or the signer is not."""
     state = request.app.state
     try:
-        with state.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        async with state.async_engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
         database = "ok"
     except Exception:
         database = "unavailable"

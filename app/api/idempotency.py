@@ -20,16 +20,19 @@ async def body_bytes(request: Request) -> bytes:
 
 
 def run_idempotent(
-    request: Request,
     session: Session,
+    request: Request,
     actor: Principal,
     raw_body: bytes,
-    create: Callable[[], BaseModel],
+    create: Callable[[Session], BaseModel],
     *,
     status_code: int = 201,
     headers: Callable[[BaseModel], dict[str, str]] | None = None,
 ) -> JSONResponse:
-    """Run `create` once per Idempotency-Key; a retry with the same body gets the same answer."""
+    """Run `create` once per Idempotency-Key; a retry with the same body gets the same answer.
+
+    Synchronous, with the session first: handlers call it through `session.run_sync`.
+    """
     key = request.headers.get("idempotency-key")
     record = None
     if key is not None:
@@ -43,7 +46,7 @@ def run_idempotent(
                 claimed.body, claimed.status_code, {"Idempotent-Replayed": "true"}
             )
         record = claimed
-    result = create()
+    result = create(session)
     body = result.model_dump_json()
     if record is not None:
         idempotency.complete(record, status_code=status_code, body=body)

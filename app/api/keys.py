@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from sqlalchemy.orm import Session
 
 from app.api.deps import Admin, CurrentKey, SessionDep
 from app.api.problems import problem_responses
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["api keys"])
 
 
 @router.get("/me", summary="Who am I", response_model=Me, responses=problem_responses(401))
-def me(principal: CurrentKey) -> Me:
+async def me(principal: CurrentKey) -> Me:
     """The calling key's name, role and kelurahan."""
     return Me(
         key_id=principal.key_id,
@@ -31,13 +32,19 @@ def me(principal: CurrentKey) -> Me:
     response_model=ApiKeyCreated,
     responses=problem_responses(401, 403, 422),
 )
-def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
+async def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
     """Admin only. The answer holds the secret key: it is shown this once. `Idempotency-Key`
     is not honoured here on purpose: replaying the answer would mean storing the secret."""
-    created = keys.create_key(
-        session, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code, actor=actor
-    )
-    return ApiKeyCreated(**ApiKeyRead.model_validate(created.key).model_dump(), key=created.secret)
+
+    def create(s: Session) -> ApiKeyCreated:
+        created = keys.create_key(
+            s, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code, actor=actor
+        )
+        return ApiKeyCreated(
+            **ApiKeyRead.model_validate(created.key).model_dump(), key=created.secret
+        )
+
+    return await session.run_sync(create)
 
 
 @router.get(
@@ -46,9 +53,10 @@ def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyC
     response_model=Page[ApiKeyRead],
     responses=problem_responses(401, 403),
 )
-def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
+async def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
     """Admin only. Every key with its role; secrets are never shown again."""
-    return Page[ApiKeyRead](items=[ApiKeyRead.model_validate(k) for k in keys.list_keys(session)])
+    rows = await session.run_sync(keys.list_keys)
+    return Page[ApiKeyRead](items=[ApiKeyRead.model_validate(k) for k in rows])
 
 
 @router.delete(
@@ -57,7 +65,7 @@ def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
     status_code=204,
     responses=problem_responses(401, 403, 404),
 )
-def revoke_key(key_id: int, session: SessionDep, actor: Admin) -> Response:
+async def revoke_key(key_id: int, session: SessionDep, actor: Admin) -> Response:
     """Admin only. The key stops working at once."""
-    keys.revoke_key(session, key_id=key_id, actor=actor)
+    await session.run_sync(keys.revoke_key, key_id=key_id, actor=actor)
     return Response(status_code=204)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
-from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep
+from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep, in_worker_thread
 from app.api.idempotency import body_bytes, run_idempotent
 from app.api.problems import problem_responses
 from app.api.responses import model_response
@@ -20,6 +22,8 @@ from app.services.letters import LetterFilters, path_letter_id
 from app.services.residents import path_nik
 
 router = APIRouter(prefix="/api/v1", tags=["letters"])
+
+_one_issue_per_worker = threading.Lock()
 
 RawBody = Annotated[bytes, Depends(body_bytes)]
 
@@ -41,7 +45,7 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
         },
     },
 )
-def issue_letter(
+async def issue_letter(
     nik: str,
     body: LetterCreate,
     request: Request,
@@ -53,26 +57,36 @@ def issue_letter(
     """Number, render, sign and store the letter in one transaction; a failure stores nothing
     and uses no number. With `Idempotency-Key`, a retry returns the same letter."""
     signer = request.app.state.signer
-    return run_idempotent(
-        request,
-        session,
-        actor,
-        raw,
-        lambda: letters.to_read(
-            letters.issue_letter(
-                session,
-                nik=nik,
-                purpose=body.purpose,
-                supersede=body.supersede,
-                supersede_reason=body.supersede_reason,
-                actor=actor,
-                settings=settings,
-                signer=signer,
-            ),
-            settings,
-        ),
-        headers=lambda r: {"Location": f"/api/v1/letters/{r.id}"},  # type: ignore[attr-defined]
-    )
+    # A worker thread with a transaction of its own: pyHanko signs with asyncio.run, which
+    # cannot run on the event loop.
+
+    def issue(s: Session) -> JSONResponse:
+        # Letters are numbered one at a time anyway (the counter's row lock, held until
+        # commit): queuing here keeps a worker's other issues off the GIL and the pool
+        # while one renders and signs, so the lock is held for less time.
+        with _one_issue_per_worker:
+            return run_idempotent(
+                s,
+                request,
+                actor,
+                raw,
+                lambda s: letters.to_read(
+                    letters.issue_letter(
+                        s,
+                        nik=nik,
+                        purpose=body.purpose,
+                        supersede=body.supersede,
+                        supersede_reason=body.supersede_reason,
+                        actor=actor,
+                        settings=settings,
+                        signer=signer,
+                    ),
+                    settings,
+                ),
+                headers=lambda r: {"Location": f"/api/v1/letters/{r.id}"},  # type: ignore[attr-defined]
+            )
+
+    return await in_worker_thread(request, issue, after=session)
 
 
 async def letter_filters(
@@ -102,7 +116,7 @@ async def letter_filters(
     response_model=Page[LetterRead],
     responses=problem_responses(401, 422),
 )
-def list_letters(
+async def list_letters(
     session: SessionDep,
     settings: SettingsDep,
     actor: CurrentKey,
@@ -111,8 +125,8 @@ def list_letters(
     cursor: str | None = None,
 ) -> JSONResponse:
     """Letters newest first; a kelurahan key sees its own kelurahan's only."""
-    rows, next_cursor = letters.list_letters(
-        session,
+    rows, next_cursor = await session.run_sync(
+        letters.list_letters,
         filters=filters,
         limit=limit,
         cursor=cursor,
@@ -132,11 +146,13 @@ def list_letters(
     response_model=LetterRead,
     responses=problem_responses(401, 404),
 )
-def get_letter(
+async def get_letter(
     letter_id: str, session: SessionDep, settings: SettingsDep, actor: CurrentKey
 ) -> LetterRead:
     """One letter with its status (expired is derived from the date)."""
-    letter = letters.read_letter(session, letter_id=path_letter_id(letter_id), actor=actor)
+    letter = await session.run_sync(
+        letters.read_letter, letter_id=path_letter_id(letter_id), actor=actor
+    )
     return letters.to_read(letter, settings)
 
 
@@ -154,14 +170,16 @@ def _filename(number: str) -> str:
         **problem_responses(401, 404),
     },
 )
-def download_pdf(
+async def download_pdf(
     letter_id: str,
     session: SessionDep,
     actor: CurrentKey,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The stored signed bytes exactly; `ETag` is their SHA-256."""
-    letter, pdf = letters.letter_pdf(session, letter_id=path_letter_id(letter_id), actor=actor)
+    letter, pdf = await session.run_sync(
+        letters.letter_pdf, letter_id=path_letter_id(letter_id), actor=actor
+    )
     etag = f'"{letter.pdf_sha256}"'
     if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})
@@ -182,7 +200,7 @@ def download_pdf(
     response_model=LetterRead,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-def revoke_letter(
+async def revoke_letter(
     letter_id: str,
     body: LetterRevoke,
     session: SessionDep,
@@ -190,11 +208,15 @@ def revoke_letter(
     actor: Issuer,
 ) -> LetterRead:
     """Operator or admin. The verification page shows REVOKED with the reason from now on."""
-    letter = letters.revoke_letter(
-        session,
-        letter_id=path_letter_id(letter_id),
-        reason=body.reason,
-        actor=actor,
-        today=settings.office_today(),
+    return await session.run_sync(
+        lambda s: letters.to_read(
+            letters.revoke_letter(
+                s,
+                letter_id=path_letter_id(letter_id),
+                reason=body.reason,
+                actor=actor,
+                today=settings.office_today(),
+            ),
+            settings,
+        )
     )
-    return letters.to_read(letter, settings)

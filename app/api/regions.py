@@ -24,7 +24,7 @@ Level = Literal["provinsi", "kabupaten_kota", "kecamatan", "kelurahan_desa"]
     response_model=Page[RegionRead],
     responses=problem_responses(401, 422),
 )
-def list_regions(
+async def list_regions(
     session: SessionDep,
     _: CurrentKey,
     level: Level | None = None,
@@ -34,8 +34,12 @@ def list_regions(
 ) -> Page[RegionRead]:
     """Provinsi, kabupaten/kota, kecamatan or kelurahan/desa, filtered by level and parent."""
     after = decode_cursor(cursor).get("code") if cursor else None
-    rows = regions.list_regions(
-        session, level=level, parent=parent, limit=limit + 1, after=str(after) if after else None
+    rows = await session.run_sync(
+        regions.list_regions,
+        level=level,
+        parent=parent,
+        limit=limit + 1,
+        after=str(after) if after else None,
     )
     next_cursor = encode_cursor(code=rows[limit - 1].code) if len(rows) > limit else None
     return Page[RegionRead](

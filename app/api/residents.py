@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, SessionDep, Writer
 from app.api.idempotency import body_bytes, run_idempotent
@@ -62,7 +63,7 @@ Filters = Annotated[ResidentFilters, Depends(resident_filters)]
     response_model=ResidentRead,
     responses=problem_responses(401, 403, 409, 422),
 )
-def create_resident(
+async def create_resident(
     body: ResidentCreate,
     request: Request,
     raw: RawBody,
@@ -71,12 +72,12 @@ def create_resident(
 ) -> JSONResponse:
     """Register a resident. The NIK is checked against the birth date and sex given; a date
     that differs from the NIK's is accepted with a warning, a sex that differs is refused."""
-    return run_idempotent(
+    return await session.run_sync(
+        run_idempotent,
         request,
-        session,
         actor,
         raw,
-        lambda: residents.create_resident(session, data=body, actor=actor),
+        lambda s: residents.create_resident(s, data=body, actor=actor),
         headers=lambda r: {"Location": f"/api/v1/residents/{r.nik}"},  # type: ignore[attr-defined]
     )
 
@@ -87,7 +88,7 @@ def create_resident(
     response_model=Page[ResidentRead],
     responses=problem_responses(401, 422),
 )
-def list_residents(
+async def list_residents(
     session: SessionDep,
     actor: CurrentKey,
     filters: Filters,
@@ -95,14 +96,16 @@ def list_residents(
     cursor: str | None = None,
 ) -> JSONResponse:
     """Residents in registration order; a kelurahan key sees its own kelurahan only."""
-    rows, next_cursor = residents.list_residents(
-        session, filters=filters, limit=limit, cursor=cursor, actor=actor
-    )
-    return model_response(
-        Page[ResidentRead](
-            items=[residents.to_read(session, r) for r in rows], next_cursor=next_cursor
+
+    def page(s: Session) -> Page[ResidentRead]:
+        rows, next_cursor = residents.list_residents(
+            s, filters=filters, limit=limit, cursor=cursor, actor=actor
         )
-    )
+        return Page[ResidentRead](
+            items=[residents.to_read(s, r) for r in rows], next_cursor=next_cursor
+        )
+
+    return model_response(await session.run_sync(page))
 
 
 @router.get(
@@ -111,12 +114,15 @@ def list_residents(
     response_model=ResidentRead,
     responses=problem_responses(401, 404, 422),
 )
-def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSONResponse:
+async def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
-    resident = residents.read_resident(session, nik=nik, actor=actor)
-    return model_response(
-        residents.to_read(session, resident), headers={"ETag": residents.etag(resident)}
-    )
+
+    def read(s: Session) -> tuple[ResidentRead, str]:
+        resident = residents.read_resident(s, nik=nik, actor=actor)
+        return residents.to_read(s, resident), residents.etag(resident)
+
+    body, etag = await session.run_sync(read)
+    return model_response(body, headers={"ETag": etag})
 
 
 @router.patch(
@@ -125,7 +131,7 @@ def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSONRespon
     response_model=ResidentRead,
     responses=problem_responses(401, 403, 404, 412, 422),
 )
-def update_resident(
+async def update_resident(
     nik: str,
     body: ResidentUpdate,
     session: SessionDep,
@@ -135,15 +141,18 @@ def update_resident(
 ) -> ResidentRead:
     """Change only the fields sent. With `If-Match`, a change made meanwhile answers 412.
     Moving out or dying voids the resident's valid letter."""
-    result = residents.update_resident(
-        session,
-        nik=nik,
-        changes=body.model_dump(exclude_unset=True),
-        if_match=if_match,
-        actor=actor,
-    )
-    resident = residents.get_resident(session, nik=nik, actor=actor)
-    response.headers["ETag"] = residents.etag(resident)
+
+    def update(s: Session) -> tuple[ResidentRead, str]:
+        result = residents.update_resident(
+            s,
+            nik=nik,
+            changes=body.model_dump(exclude_unset=True),
+            if_match=if_match,
+            actor=actor,
+        )
+        return result, residents.etag(residents.get_resident(s, nik=nik, actor=actor))
+
+    result, response.headers["ETag"] = await session.run_sync(update)
     return result
 
 
@@ -154,7 +163,7 @@ def update_resident(
     response_model=RecordingEventRead,
     responses=problem_responses(401, 403, 404, 409, 422),
 )
-def record_event(
+async def record_event(
     nik: str,
     body: RecordingEventCreate,
     request: Request,
@@ -164,14 +173,14 @@ def record_event(
 ) -> JSONResponse:
     """Move the resident along the recording pipeline. A refused move answers 409 with
     `allowed_next`. Reaching `card_issued` voids the resident's valid letter."""
-    return run_idempotent(
+    return await session.run_sync(
+        run_idempotent,
         request,
-        session,
         actor,
         raw,
-        lambda: RecordingEventRead.model_validate(
+        lambda s: RecordingEventRead.model_validate(
             residents.record_event(
-                session,
+                s,
                 nik=nik,
                 status=body.status,
                 occurred_at=body.occurred_at,
@@ -188,7 +197,7 @@ def record_event(
     response_model=Page[RecordingEventRead],
     responses=problem_responses(401, 404, 422),
 )
-def list_events(nik: str, session: SessionDep, actor: CurrentKey) -> Page[RecordingEventRead]:
+async def list_events(nik: str, session: SessionDep, actor: CurrentKey) -> Page[RecordingEventRead]:
     """The resident's recording status changes, oldest first."""
-    events = residents.list_events(session, nik=nik, actor=actor)
+    events = await session.run_sync(residents.list_events, nik=nik, actor=actor)
     return Page[RecordingEventRead](items=[RecordingEventRead.model_validate(e) for e in events])

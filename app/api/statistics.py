@@ -90,7 +90,7 @@ def _cell(value: Any) -> str:
         **problem_responses(401, 403, 422),
     },
 )
-def recording_statistics(
+async def recording_statistics(
     session: SessionDep,
     settings: SettingsDep,
     actor: CurrentKey,
@@ -103,16 +103,17 @@ def recording_statistics(
     KTP residents on that day; `residents` is the active residents as of now (moves are not
     dated). Every kecamatan and kelurahan of the office's region is listed, with zeros where
     nobody lives. A kelurahan key sees its own kelurahan only (`group_by=kelurahan`)."""
-    rows = statistics.recording_statistics(
-        session,
-        group_by=group_by,
-        as_of=as_of,
-        actor=actor,
-        settings=settings,
-    )
+
+    def figures(s: Session) -> tuple[list[StatRow], StatRow]:
+        rows = statistics.recording_statistics(
+            s, group_by=group_by, as_of=as_of, actor=actor, settings=settings
+        )
+        return rows, _total(s, rows, actor, settings.office_region_code)
+
+    rows, total_row = await session.run_sync(figures)
     day = as_of or settings.office_today()
     items = [RecordingStatRow.from_row(row) for row in rows]
-    total = RecordingStatRow.from_row(_total(session, rows, actor, settings.office_region_code))
+    total = RecordingStatRow.from_row(total_row)
     if prefers_csv(accept):
         filename = f"statistik-rekam-ktp-el-{group_by.value}-{day.isoformat()}.csv"
         return Response(
@@ -143,7 +144,7 @@ def _total(session: Session, rows: list[StatRow], actor: Principal, region_code:
         **problem_responses(404, 422, 429),
     },
 )
-def statistics_page(
+async def statistics_page(
     request: Request, session: SessionDep, settings: SettingsDep, as_of: AsOf = None
 ) -> HTMLResponse:
     """Recording figures of the city, per kecamatan and per kelurahan, with bar charts drawn
@@ -157,7 +158,9 @@ def statistics_page(
             f"too many requests from this address; try again in {decision.retry_after} s",
             headers={"Retry-After": str(decision.retry_after)},
         )
-    kota = statistics.statistics_tree(session, as_of=as_of, actor=PUBLIC, settings=settings)
+    kota = await session.run_sync(
+        statistics.statistics_tree, as_of=as_of, actor=PUBLIC, settings=settings
+    )
     context = {
         "kota": kota,
         "as_of": as_of or settings.office_today(),

@@ -9,7 +9,7 @@ from typing import IO, Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import CurrentKey, SessionDep, SettingsDep, Writer
+from app.api.deps import CurrentKey, SessionDep, SettingsDep, Writer, in_worker_thread
 from app.api.problems import problem_responses
 from app.api.residents import Filters
 from app.errors import PayloadTooLarge, UnsupportedMediaType
@@ -85,7 +85,8 @@ CsvBody = Annotated[IO[bytes], Depends(csv_body)]
         }
     },
 )
-def import_residents(
+async def import_residents(
+    request: Request,
     body: CsvBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -107,14 +108,19 @@ def import_residents(
     read: check `committed` and `rejected_rows`. A kelurahan key imports only rows of its own
     kelurahan. Rows are stored in batches of 10,000, so a broken connection keeps whole
     batches and sending the file again completes it."""
-    return importer.run_import(
-        session,
-        body,
-        actor=actor,
-        mode=mode,
-        dry_run=dry_run,
-        checkpoint=session.commit,
-        office_zone=settings.office_zone,
+    # Tens of seconds of work for a city's file: a worker thread, not the event loop.
+    return await in_worker_thread(
+        request,
+        after=session,
+        work=lambda s: importer.run_import(
+            s,
+            body,
+            actor=actor,
+            mode=mode,
+            dry_run=dry_run,
+            checkpoint=s.commit,
+            office_zone=settings.office_zone,
+        ),
     )
 
 
@@ -131,12 +137,12 @@ def import_residents(
         **problem_responses(401, 422),
     },
 )
-def export_residents(
+async def export_residents(
     request: Request, session: SessionDep, actor: CurrentKey, filters: Filters
 ) -> StreamingResponse:
     """All residents matching the list's filters, streamed in registration order; a kelurahan
     key gets its own kelurahan only. Audited."""
-    exporter.record_export(session, filters=filters, actor=actor)
+    await session.run_sync(exporter.record_export, filters=filters, actor=actor)
     return StreamingResponse(
         exporter.export_csv(request.app.state.sessionmaker, filters=filters, actor=actor),
         media_type="text/csv; charset=utf-8",

@@ -11,14 +11,15 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import SessionDep, SettingsDep, in_worker_thread
 from app.api.problems import problem_responses
 from app.api.ratelimit import Decision, check_public_rate
+from app.config import Settings
 from app.errors import (
     DomainError,
     InvalidInput,
@@ -85,6 +86,18 @@ def _development_key(request: Request) -> bool:
     return bool(request.app.state.signer.development)
 
 
+def _verification(
+    session: Session, token: str, settings: Settings, development_key: bool
+) -> LetterVerification | None:
+    """The public facts of the letter with this token, or None."""
+    letter = verification.find_letter_by_token(session, token)
+    if letter is None:
+        return None
+    return verification.letter_verification(
+        letter, settings=settings, development_key=development_key
+    )
+
+
 @router.get(
     "/v/{token}",
     summary="Verification page (the letter's QR code)",
@@ -95,7 +108,7 @@ def _development_key(request: Request) -> bool:
         429: {"content": {"text/html": {}}, "description": "Too many requests (Retry-After)"},
     },
 )
-def verification_page(
+async def verification_page(
     token: str, request: Request, session: SessionDep, settings: SettingsDep
 ) -> HTMLResponse:
     """An HTML page for a phone: the letter's status, number, dates, holder and issuer."""
@@ -108,14 +121,11 @@ def verification_page(
             headers={**HTML_SECURITY_HEADERS, "Retry-After": str(decision.retry_after)},
         )
     audit.public_hits.count("verify_page")
-    letter = verification.find_letter_by_token(session, token)
-    if letter is None:
+    view = await session.run_sync(_verification, token, settings, _development_key(request))
+    if view is None:
         return templates.TemplateResponse(
             request, "verification_not_found.html", status_code=404, headers=HTML_SECURITY_HEADERS
         )
-    view = verification.letter_verification(
-        letter, settings=settings, development_key=_development_key(request)
-    )
     context: dict[str, Any] = {
         "letter": view,
         "status_id": verification.STATUS_LABELS[view.status][0],
@@ -134,22 +144,20 @@ def verification_page(
     dependencies=[PublicRateLimit],
     responses=problem_responses(404, 429),
 )
-def verify_token(
+async def verify_token(
     token: str, request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> LetterVerification:
     """The facts of the verification page as JSON, with the time of the check."""
     response.headers.update(NO_STORE)
     audit.public_hits.count("verify_json")
-    letter = verification.find_letter_by_token(session, token)
-    if letter is None:
+    view = await session.run_sync(_verification, token, settings, _development_key(request))
+    if view is None:
         raise NotFound(
             "no letter has this verification code; check that the QR code was read completely",
             code="letter_not_found",
             headers=NO_STORE,
         )
-    return verification.letter_verification(
-        letter, settings=settings, development_key=_development_key(request)
-    )
+    return view
 
 
 async def _bounded(stream: AsyncIterator[bytes], allowance: int) -> AsyncGenerator[bytes, None]:
@@ -243,7 +251,6 @@ async def _read_upload(request: Request, limit: int) -> bytes:
 async def verify_upload(
     request: Request,
     response: Response,
-    session: SessionDep,
     settings: SettingsDep,
 ) -> UploadVerification:
     """Is the signature intact and this office's, which letter is it, is it the issued file,
@@ -252,7 +259,7 @@ async def verify_upload(
     data = await _read_upload(request, settings.max_upload_bytes)
     signer = request.app.state.signer
 
-    def check() -> UploadVerification:
+    def check(session: Session) -> UploadVerification:
         audit.public_hits.count("verify_upload")
         return verification.verify_upload(
             session,
@@ -263,5 +270,5 @@ async def verify_upload(
             now=utcnow(),
         )
 
-    # pyHanko's sync API drives its own event loop, and the session blocks: a worker thread.
-    return await run_in_threadpool(check)
+    # pyHanko's sync API drives its own event loop: a worker thread.
+    return await in_worker_thread(request, check)

@@ -461,12 +461,16 @@ def _qr_modules(data: str) -> list[list[bool]]:
     return qr.modules
 
 
-def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, size: float) -> float:
-    """Draw the QR code (bottom-left at x, y) and its caption; return the lowest baseline."""
-    modules = _qr_modules(content.verification_url)
+@functools.lru_cache(maxsize=256)
+def prepare_qr(data: str) -> tuple[int, str]:
+    """The QR code of `data` as (modules per side, PDF path operators), remembered.
+
+    About half of a letter's rendering time. It depends on the verification URL only, so
+    the letter service prepares it before taking the letter-number lock, and rendering
+    under the lock finds it here.
+    """
+    modules = _qr_modules(data)
     count = len(modules)
-    border = 2
-    box = size / (count + 2 * border)
     # One filled path of horizontal runs in module units under a scaling
     # transform: integer operands keep reportlab's slow float formatting out
     # of the hot path (hundreds of rectangles per code).
@@ -481,11 +485,19 @@ def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, si
                 ops.append(f"{start} {r} {col - start} 1 re")
             else:
                 col += 1
+    return count, "\n".join(ops) + "\nf"
+
+
+def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, size: float) -> float:
+    """Draw the QR code (bottom-left at x, y) and its caption; return the lowest baseline."""
+    count, path = prepare_qr(content.verification_url)
+    border = 2
+    box = size / (count + 2 * border)
     c.saveState()
     c.translate(x + border * box, y + size - border * box)
     c.scale(box, -box)
     c.setFillColor(black)
-    c.addLiteral("\n".join(ops) + "\nf")
+    c.addLiteral(path)
     c.restoreState()
     caption_y = y - 8
     c.setFont(_REGULAR, 6.5)

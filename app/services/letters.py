@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import dialect_insert
-from app.documents.render import LetterContent, Office, Signatory, render_letter
+from app.documents.render import LetterContent, Office, Signatory, prepare_qr, render_letter
 from app.documents.signing import LetterSigner
 from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
 from app.domain.numbering import format_letter_number
@@ -223,8 +223,11 @@ def issue_letter(
             extra={"letter_id": current.id, "letter_number": current.number},
         )
 
-    seq, number = next_number(session, settings=settings, issued_on=today)
     token = secrets.token_urlsafe(24)  # 192 bits
+    # The QR code needs the token only: encode it before the number's row lock, which is
+    # held until commit and so sets how many letters per second the office can issue.
+    prepare_qr(verification_url(settings, token))
+    seq, number = next_number(session, settings=settings, issued_on=today)
     letter_id = str(uuid.uuid4())
     valid_until = add_months(today, settings.letter_validity_months)
     content = letter_content(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from threading import Lock
-
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +9,6 @@ from app.data import parent_code, region_rows
 from app.models import Region
 
 _names: dict[str, str] = {}
-_names_lock = Lock()
 
 
 def load_regions(session: Session) -> int:
@@ -30,9 +27,11 @@ def load_regions(session: Session) -> int:
 def region_names(session: Session) -> dict[str, str]:
     """Code -> name of every region, read once per process (the codes change by decree only)."""
     if not _names:
-        with _names_lock:
-            if not _names:
-                _names.update(session.execute(select(Region.code, Region.name)).tuples().all())
+        # No lock around the query: request handlers run this on the event loop (in a
+        # greenlet), where a thread lock held across a query would block every other
+        # request. Two first readers at once both read the same names, which is harmless.
+        rows = session.execute(select(Region.code, Region.name)).tuples().all()
+        _names.update(rows)
     return _names
 
 

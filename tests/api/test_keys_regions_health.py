@@ -102,9 +102,9 @@ def test_health(client) -> None:
 
 
 def test_health_503_when_database_is_gone(client, app) -> None:
-    from sqlalchemy import create_engine
+    from app.db import make_async_engine
 
-    app.state.engine = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    app.state.async_engine = make_async_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
