@@ -77,7 +77,7 @@ def serve(host: str, port: int, workers: int) -> None:
         click.echo(f"error: cannot start: {exc}", err=True)
         sys.exit(2)
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_server_app",
         factory=True,
         host=host,
         port=port,
