@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -81,11 +81,15 @@ def public_reason(letter: Letter, status: LetterStatus) -> str | None:
     return None
 
 
+# Built once: every scan of a letter's QR code runs it.
+_BY_TOKEN = select(Letter).where(Letter.verification_token == bindparam("token"))
+
+
 def find_letter_by_token(session: Session, token: str) -> Letter | None:
     """The letter a QR token points to, or None."""
     if not _TOKEN.match(token):
         return None
-    return session.scalar(select(Letter).where(Letter.verification_token == token))
+    return session.scalar(_BY_TOKEN, {"token": token})
 
 
 def public_letter(
