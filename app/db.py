@@ -71,8 +71,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         )
         _sqlite_setup(engine)
         return engine
-    kwargs.setdefault("pool_size", 5)
-    kwargs.setdefault("max_overflow", 10)
+    # The housekeeping thread, plus letters (one at a time per worker), imports, exports and
+    # upload checks in worker threads.
+    kwargs.setdefault("pool_size", 2)
+    kwargs.setdefault("max_overflow", 8)
     # hide_parameters: a database error in the log must not carry a birth date or a NIK.
     # No pre-ping: a connection found dead invalidates the pool, and the next request
     # connects afresh.
@@ -88,9 +90,11 @@ def make_async_engine(url: str, **kwargs: Any) -> AsyncEngine:
         )
         _sqlite_setup(engine.sync_engine)
         return engine
-    # Enough for every request a worker has in flight (wrk's 32 connections over 2 workers).
-    kwargs.setdefault("pool_size", 20)
-    kwargs.setdefault("max_overflow", 10)
+    # Kept open: a worker under load has a dozen or more requests in flight, and a connection
+    # opened and closed per request costs a PostgreSQL backend start. 30 per worker at most
+    # with the synchronous engine's 10: two workers stay well under max_connections (100).
+    kwargs.setdefault("pool_size", 16)
+    kwargs.setdefault("max_overflow", 4)
     return create_async_engine(url, hide_parameters=True, **kwargs)
 
 

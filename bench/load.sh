@@ -3,10 +3,11 @@
 # second process on loopback, bounded in time. Prints requests/s, p50 and p99 per scenario.
 # Each scenario first runs 3 s unrecorded (LOAD_WARMUP): connections, prepared statements and
 # caches of a fresh worker are not what an office sees after the first minute.
-# Usage: bench/load.sh   (env: LOAD_SCALE=1.0, LOAD_SECONDS=15, LOAD_CONNECTIONS=32)
+# Usage: bench/load.sh   (env: LOAD_SCALE=1.0, LOAD_SECONDS=15, LOAD_CONNECTIONS=16, LOAD_WARMUP=3)
+# 16 connections: eight requests in flight per worker keep both busy (more only queue).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCALE="${LOAD_SCALE:-1.0}"; SECONDS_EACH="${LOAD_SECONDS:-15}"; CONNS="${LOAD_CONNECTIONS:-32}"
+SCALE="${LOAD_SCALE:-1.0}"; SECONDS_EACH="${LOAD_SECONDS:-15}"; CONNS="${LOAD_CONNECTIONS:-16}"
 WARMUP="${LOAD_WARMUP:-3}"
 DB="skk_load"; PORT=8765; OUT="$(mktemp -d)"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 2; }
