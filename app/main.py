@@ -17,6 +17,7 @@ from app.config import Settings, get_settings, use_office_clock
 from app.db import make_async_engine, make_async_sessionmaker, make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
+from app.read_log import ReadLogWriter
 from app.services.signer import load_signer
 
 log = logging.getLogger("app")
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.async_engine = make_async_engine(settings.database_url)
     app.state.async_sessionmaker = make_async_sessionmaker(app.state.async_engine)
+    app.state.read_log = ReadLogWriter(app.state.async_engine)
     # Refuse to start with a key that cannot sign: better now than at the first letter.
     app.state.signer = load_signer(settings)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +16,7 @@ from app.db import session_scope
 from app.errors import Unauthorized
 from app.schemas.common import Role
 from app.services.access import Principal, require
+from app.services.audit import READ_LOG
 from app.services.keys import authenticate
 
 T = TypeVar("T")
@@ -28,12 +29,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     the event loop, without a thread hop per call.
     """
     async with request.app.state.async_sessionmaker() as session:
+        # Reads of personal data are logged by the request, in a group commit (app.read_log).
+        reads: list[dict[str, Any]] = []
+        session.info[READ_LOG] = reads
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+        if reads:
+            # Before the answer is sent: a read that cannot be logged is not answered.
+            await request.app.state.read_log.write(reads)
 
 
 async def in_worker_thread(

@@ -75,7 +75,34 @@ def _hashed_fields(row: Any) -> dict[str, Any]:
     return fields
 
 
-_INSERT = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
+INSERT_ENTRY = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
+
+# `Session.info` key: where a request session that writes its read entries itself (in a
+# group commit, see `app.read_log`) collects them.
+READ_LOG = "skk_read_log"
+
+
+def entry_values(
+    *,
+    actor: Principal | None,
+    action: str,
+    target_type: str | None = None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of a new, unsealed entry: now, who, what, and the request it came from."""
+    context = request_context.get() or RequestContext()
+    return {
+        "occurred_at": utcnow(),
+        "key_id": actor.key_id if actor else None,
+        "role": actor.role.value if actor else None,
+        "action": action,
+        "target_type": target_type,
+        "target": target,
+        "request_id": context.request_id,
+        "client_address": context.client_address,
+        "details": details or {},
+    }
 
 
 def record(
@@ -91,23 +118,40 @@ def record(
 
     No lock is taken here: `seal_pending` links committed entries into the hash chain a
     moment later, so audited reads do not queue behind each other. A plain INSERT, not an
-    ORM object: it is on the path of every audited read.
+    ORM object: it is on the path of every audited request.
     """
-    context = request_context.get() or RequestContext()
     session.execute(
-        _INSERT,
-        {
-            "occurred_at": utcnow(),
-            "key_id": actor.key_id if actor else None,
-            "role": actor.role.value if actor else None,
-            "action": action,
-            "target_type": target_type,
-            "target": target,
-            "request_id": context.request_id,
-            "client_address": context.client_address,
-            "details": details or {},
-        },
+        INSERT_ENTRY,
+        entry_values(
+            actor=actor, action=action, target_type=target_type, target=target, details=details
+        ),
     )
+
+
+def record_read(
+    session: Session,
+    *,
+    actor: Principal | None,
+    action: str,
+    target_type: str | None = None,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Log a read of personal data.
+
+    In an API request the entry is handed to the request (`Session.info[READ_LOG]`), which
+    writes it together with other requests' entries in one commit and answers only once it
+    is stored: a read is never answered unlogged, and reads do not each pay a commit. Outside
+    a request it is inserted in the caller's transaction, like `record`.
+    """
+    values = entry_values(
+        actor=actor, action=action, target_type=target_type, target=target, details=details
+    )
+    pending = session.info.get(READ_LOG)
+    if pending is None:
+        session.execute(INSERT_ENTRY, values)
+    else:
+        pending.append(values)
 
 
 def record_resident(

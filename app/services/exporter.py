@@ -22,7 +22,7 @@ CHUNK_SIZE = 5_000
 
 def record_export(session: Session, *, filters: ResidentFilters, actor: Principal) -> None:
     """Audit that the actor exported residents with these filters."""
-    audit.record(
+    audit.record_read(
         session,
         actor=actor,
         action="resident.exported",

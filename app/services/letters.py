@@ -307,7 +307,7 @@ def get_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
 def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[Letter, bytes]:
     """The letter and its signed PDF exactly as issued (the download is audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
-    audit.record(
+    audit.record_read(
         session, actor=actor, action="letter.downloaded", target_type="letter", target=letter.number
     )
     return letter, letter.pdf
@@ -316,7 +316,7 @@ def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[L
 def read_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
     """One letter, with its holder's name and NIK (audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
-    audit.record(
+    audit.record_read(
         session, actor=actor, action="letter.read", target_type="letter", target=letter.number
     )
     return letter
@@ -371,7 +371,7 @@ def list_letters(
             )
         )
     rows = list(session.scalars(query))
-    audit.record(
+    audit.record_read(
         session,
         actor=actor,
         action="letter.listed",

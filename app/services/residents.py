@@ -137,7 +137,13 @@ def get_resident(
 def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     """Read one resident's personal data (audited)."""
     resident = get_resident(session, nik=nik, actor=actor)
-    audit.record_resident(session, actor=actor, action="resident.read", nik=resident.nik)
+    audit.record_read(
+        session,
+        actor=actor,
+        action="resident.read",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+    )
     return resident
 
 
@@ -232,7 +238,7 @@ def list_residents(
         query = query.where(Resident.id > after)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
-    audit.record(
+    audit.record_read(
         session,
         actor=actor,
         action="resident.listed",
