@@ -16,6 +16,7 @@ from app.api.problems import install_problem_handlers
 from app.config import Settings, get_settings, use_office_clock
 from app.db import make_async_engine, make_async_sessionmaker, make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
+from app.logging_setup import configure_logging
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
 from app.read_log import ReadLogWriter
 from app.services.signer import load_signer
@@ -103,14 +104,18 @@ GC_THRESHOLDS = (20_000, 20, 20)
 
 
 def create_server_app() -> FastAPI:
-    """The application as `skk serve` runs it in each worker: `create_app`, then the
-    garbage collector told to leave the start-up objects alone.
+    """The application as `skk serve` runs it in each worker: logging set up, `create_app`,
+    then the garbage collector told to leave the start-up objects alone.
 
     Modules, routes, schemas and the ORM mappings live as long as the process; a full
     collection walked all of them and paused every request in flight for ~80 ms (the p99 of
     a read under load). Frozen after one last collection, they are never walked again.
     """
-    app = create_app()
+    settings = get_settings()
+    # Each worker of `skk serve --workers N` is a new process: without this, its records
+    # (request lines included) bypassed the JSON formatter and its NIK masking.
+    configure_logging(settings.log_level)
+    app = create_app(settings)
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -49,7 +51,7 @@ def server(engine, settings, sessionmaker_, tmp_path: Path):  # type: ignore[no-
         "SKK_DATABASE_URL": settings.database_url,
         "SKK_DATA_DIR": str(settings.data_dir),
         "SKK_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "SKK_LOG_LEVEL": "WARNING",
+        "SKK_LOG_LEVEL": "INFO",
     }
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
@@ -79,7 +81,9 @@ def server(engine, settings, sessionmaker_, tmp_path: Path):  # type: ignore[no-
         log.close()
 
 
-def test_500_letters_from_50_clients_on_two_workers(server, sessionmaker_, settings) -> None:
+def test_500_letters_from_50_clients_on_two_workers(
+    server, sessionmaker_, settings, tmp_path: Path
+) -> None:
     with session_scope(sessionmaker_) as session:
         secret = create_key(session, name="e2e operator", role=Role.operator).secret
         niks = [
@@ -124,3 +128,14 @@ def test_500_letters_from_50_clients_on_two_workers(server, sessionmaker_, setti
             pdf = client.get(body["document"]["url"]).content
             report = verify_pdf(pdf, trusted_certificates_sha256={office_cert})
             assert report.signed and report.intact and report.trusted, report.problem
+
+    # The workers log through the service's JSON formatter (a spawned worker once fell back
+    # to Python's bare default handler, which neither writes request lines nor masks NIKs).
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "server.log").read_text().splitlines()
+        if line.startswith("{")
+    ]
+    requests = [r for r in records if r.get("logger") == "app.request"]
+    assert len(requests) >= LETTERS + RETRIES
+    assert not any(re.search(r"\d{16}", json.dumps(r)) for r in records)
