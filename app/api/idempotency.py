@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
@@ -27,11 +29,13 @@ def run_idempotent(
     create: Callable[[Session], BaseModel],
     *,
     status_code: int = 201,
-    headers: Callable[[BaseModel], dict[str, str]] | None = None,
+    headers: Callable[[dict[str, Any]], dict[str, str]] | None = None,
 ) -> JSONResponse:
     """Run `create` once per Idempotency-Key; a retry with the same body gets the same answer.
 
     Synchronous, with the session first: handlers call it through `session.run_sync`.
+    `headers` builds the answer's extra headers (Location) from its JSON body, so that a
+    replay carries them too.
     """
     key = request.headers.get("idempotency-key")
     record = None
@@ -42,12 +46,18 @@ def run_idempotent(
             session, actor=actor, key=key, endpoint=endpoint, fingerprint=fingerprint
         )
         if isinstance(claimed, idempotency.Replay):
+            # The same answer as the first time, Location included.
+            replay_headers = headers(json.loads(claimed.body)) if headers else {}
             return model_response(
-                claimed.body, claimed.status_code, {"Idempotent-Replayed": "true"}
+                claimed.body,
+                claimed.status_code,
+                {**replay_headers, "Idempotent-Replayed": "true"},
             )
         record = claimed
     result = create(session)
     body = result.model_dump_json()
     if record is not None:
         idempotency.complete(record, status_code=status_code, body=body)
-    return model_response(body, status_code, headers(result) if headers else None)
+    return model_response(
+        body, status_code, headers(result.model_dump(mode="json")) if headers else None
+    )

@@ -83,7 +83,7 @@ async def issue_letter(
                     ),
                     settings,
                 ),
-                headers=lambda r: {"Location": f"/api/v1/letters/{r.id}"},  # type: ignore[attr-defined]
+                headers=lambda r: {"Location": f"/api/v1/letters/{r['id']}"},
             )
 
     return await in_worker_thread(request, issue, after=session)

@@ -78,7 +78,7 @@ async def create_resident(
         actor,
         raw,
         lambda s: residents.create_resident(s, data=body, actor=actor),
-        headers=lambda r: {"Location": f"/api/v1/residents/{r.nik}"},  # type: ignore[attr-defined]
+        headers=lambda r: {"Location": f"/api/v1/residents/{r['nik']}"},
     )
 
 

@@ -186,6 +186,9 @@ def test_idempotent_issue_returns_the_same_letter(client, keys) -> None:
     second = client.post(f"{RESIDENTS}/{resident['nik']}/letters", json=body, headers=headers)
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
+    location = f"/api/v1/letters/{first.json()['id']}"
+    assert first.headers["location"] == second.headers["location"] == location
+    assert second.headers["idempotent-replayed"] == "true"
     other = client.post(
         f"{RESIDENTS}/{resident['nik']}/letters", json={"purpose": "Lain"}, headers=headers
     )

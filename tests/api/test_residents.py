@@ -272,6 +272,7 @@ def test_idempotency_key_replays_and_refuses_other_body(client, keys) -> None:
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second.headers.get("idempotent-replayed") == "true"
+    assert second.headers["location"] == first.headers["location"] == f"{URL}/{body['nik']}"
     other = client.post(URL, json=resident_payload(), headers=headers)
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
