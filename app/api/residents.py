@@ -142,17 +142,13 @@ async def update_resident(
     """Change only the fields sent. With `If-Match`, a change made meanwhile answers 412.
     Moving out or dying voids the resident's valid letter."""
 
-    def update(s: Session) -> tuple[ResidentRead, str]:
-        result = residents.update_resident(
-            s,
-            nik=nik,
-            changes=body.model_dump(exclude_unset=True),
-            if_match=if_match,
-            actor=actor,
-        )
-        return result, residents.etag(residents.get_resident(s, nik=nik, actor=actor))
-
-    result, response.headers["ETag"] = await session.run_sync(update)
+    result, response.headers["ETag"] = await session.run_sync(
+        residents.update_resident,
+        nik=nik,
+        changes=body.model_dump(exclude_unset=True),
+        if_match=if_match,
+        actor=actor,
+    )
     return result
 
 

@@ -385,9 +385,9 @@ class SignatureReport:
         return self.signed and self.intact and self.covers_whole_file and self.trusted
 
 
-def _failure(problem: str) -> SignatureReport:
+def _failure(problem: str, *, signed: bool = False) -> SignatureReport:
     return SignatureReport(
-        signed=False,
+        signed=signed,
         intact=False,
         covers_whole_file=False,
         trusted=False,
@@ -450,18 +450,7 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         info = reader.get_historical_resolver(sig.signed_revision).trailer_view.get("/Info")
         info = info.get_object() if info is not None else None
     except Exception:
-        return SignatureReport(
-            signed=True,
-            intact=False,
-            covers_whole_file=False,
-            trusted=False,
-            signer_subject=None,
-            signer_certificate_sha256=None,
-            signed_at=None,
-            verification_token=None,
-            letter_number=None,
-            problem=PROBLEM_DAMAGED,
-        )
+        return _failure(PROBLEM_DAMAGED, signed=True)
 
     # Trust needs the pinned certificate *and* a signature that really was made
     # with its key; a tampered document can still show who signed the original.

@@ -113,41 +113,23 @@ def record(
     target_type: str | None = None,
     target: str | None = None,
     details: dict[str, Any] | None = None,
+    read: bool = False,
 ) -> None:
     """Append an entry in the caller's transaction (it is kept only if the change is).
 
     No lock is taken here: `seal_pending` links committed entries into the hash chain a
     moment later, so audited reads do not queue behind each other. A plain INSERT, not an
     ORM object: it is on the path of every audited request.
-    """
-    session.execute(
-        INSERT_ENTRY,
-        entry_values(
-            actor=actor, action=action, target_type=target_type, target=target, details=details
-        ),
-    )
 
-
-def record_read(
-    session: Session,
-    *,
-    actor: Principal | None,
-    action: str,
-    target_type: str | None = None,
-    target: str | None = None,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """Log a read of personal data.
-
-    In an API request the entry is handed to the request (`Session.info[READ_LOG]`), which
-    writes it together with other requests' entries in one commit and answers only once it
-    is stored: a read is never answered unlogged, and reads do not each pay a commit. Outside
-    a request it is inserted in the caller's transaction, like `record`.
+    `read=True` marks a read of personal data. In an API request its entry is handed to the
+    request (`Session.info[READ_LOG]`), which writes it together with other requests' entries
+    in one commit and answers only once it is stored: a read is never answered unlogged, and
+    reads do not each pay a commit. Elsewhere it is inserted like any entry.
     """
     values = entry_values(
         actor=actor, action=action, target_type=target_type, target=target, details=details
     )
-    pending = session.info.get(READ_LOG)
+    pending = session.info.get(READ_LOG) if read else None
     if pending is None:
         session.execute(INSERT_ENTRY, values)
     else:

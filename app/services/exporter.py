@@ -22,11 +22,12 @@ CHUNK_SIZE = 5_000
 
 def record_export(session: Session, *, filters: ResidentFilters, actor: Principal) -> None:
     """Audit that the actor exported residents with these filters."""
-    audit.record_read(
+    audit.record(
         session,
         actor=actor,
         action="resident.exported",
         details={"filters": filter_details(filters)},
+        read=True,
     )
 
 

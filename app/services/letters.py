@@ -307,8 +307,13 @@ def get_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
 def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[Letter, bytes]:
     """The letter and its signed PDF exactly as issued (the download is audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
-    audit.record_read(
-        session, actor=actor, action="letter.downloaded", target_type="letter", target=letter.number
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.downloaded",
+        target_type="letter",
+        target=letter.number,
+        read=True,
     )
     return letter, letter.pdf
 
@@ -316,8 +321,13 @@ def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[L
 def read_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
     """One letter, with its holder's name and NIK (audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
-    audit.record_read(
-        session, actor=actor, action="letter.read", target_type="letter", target=letter.number
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.read",
+        target_type="letter",
+        target=letter.number,
+        read=True,
     )
     return letter
 
@@ -371,11 +381,12 @@ def list_letters(
             )
         )
     rows = list(session.scalars(query))
-    audit.record_read(
+    audit.record(
         session,
         actor=actor,
         action="letter.listed",
         details={"returned": min(len(rows), limit), "status": filters.status},
+        read=True,
     )
     next_cursor = None
     if len(rows) > limit:

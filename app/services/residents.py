@@ -137,12 +137,13 @@ def get_resident(
 def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     """Read one resident's personal data (audited)."""
     resident = get_resident(session, nik=nik, actor=actor)
-    audit.record_read(
+    audit.record(
         session,
         actor=actor,
         action="resident.read",
         target_type="resident",
         target=audit.resident_target(resident.nik),
+        read=True,
     )
     return resident
 
@@ -238,7 +239,7 @@ def list_residents(
         query = query.where(Resident.id > after)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
-    audit.record_read(
+    audit.record(
         session,
         actor=actor,
         action="resident.listed",
@@ -247,6 +248,7 @@ def list_residents(
             # Whose data was read, not only how much: masked, like every NIK in the log.
             "residents": [audit.resident_target(r.nik) for r in rows[:limit]],
         },
+        read=True,
     )
     return rows[:limit], next_cursor
 
@@ -293,8 +295,10 @@ def update_resident(
     changes: dict[str, Any],
     if_match: str | None,
     actor: Principal,
-) -> ResidentRead:
-    """Apply a partial correction; 412 when If-Match names an older version."""
+) -> tuple[ResidentRead, str]:
+    """Apply a partial correction; 412 when If-Match names an older version.
+
+    Returns the corrected resident and its new ETag."""
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     if if_match is not None and if_match.strip() not in (etag(resident), "*"):
         raise PreconditionFailed(
@@ -318,7 +322,7 @@ def update_resident(
     )
     changed = {k: v for k, v in changes.items() if getattr(resident, k) != v}
     if not changed:
-        return to_read(session, resident, warnings)
+        return to_read(session, resident, warnings), etag(resident)
     old_residency = resident.residency_status
     for field, value in changed.items():
         setattr(resident, field, value)
@@ -340,7 +344,7 @@ def update_resident(
             reason=f"residency_status became {resident.residency_status}",
         )
     session.flush()
-    return to_read(session, resident, warnings)
+    return to_read(session, resident, warnings), etag(resident)
 
 
 def record_event(
