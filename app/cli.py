@@ -83,7 +83,8 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_config=None,
-        proxy_headers=True,
+        # X-Forwarded-For is read by app.proxies, from SKK_TRUSTED_PROXIES only.
+        proxy_headers=False,
     )
 
 

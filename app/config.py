@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.domain.numbering import DEFAULT_NUMBER_TEMPLATE, validate_number_template
+from app.proxies import parse_networks
 
 
 class Settings(BaseSettings):
@@ -57,11 +59,36 @@ class Settings(BaseSettings):
     public_rate_limit_per_minute: int = Field(default=60, ge=1)
     statistics_page_public: bool = True
     cors_origins: list[str] = Field(default_factory=list)
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, JSON list
+    # or comma-separated). Empty: the peer's address is the client's, whatever headers say.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # How long a creating POST's answer is kept for an Idempotency-Key retry; it holds
+    # personal data, so not for ever.
+    idempotency_retention_hours: int = Field(default=72, ge=1, le=24 * 90)
 
     @field_validator("letter_number_format")
     @classmethod
     def _check_number_format(cls, value: str) -> str:
         validate_number_template(value)
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part for part in (p.strip() for p in text.split(",")) if part]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: list[str]) -> list[str]:
+        try:
+            parse_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"trusted_proxies: {exc}") from None
         return value
 
     @field_validator("signatory_nip")

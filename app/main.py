@@ -17,7 +17,8 @@ from app.config import Settings, get_settings, use_office_clock
 from app.db import make_async_engine, make_async_sessionmaker, make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
 from app.logging_setup import configure_logging
-from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
+from app.middleware import JsonBodyMiddleware, NulGuardMiddleware, RequestLogMiddleware
+from app.proxies import TrustedProxies, parse_networks
 from app.read_log import ReadLogWriter
 from app.services.signer import load_signer
 
@@ -92,7 +93,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
         )
     app.add_middleware(JsonBodyMiddleware, max_bytes=settings.max_json_bytes)
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(NulGuardMiddleware)
+    app.add_middleware(
+        RequestLogMiddleware,
+        trusted_proxies=TrustedProxies(parse_networks(settings.trusted_proxies)),
+    )
     for module in (health, regions, transfer, residents, letters, keys, audit, verify, statistics):
         app.include_router(module.router)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
 import time
 from typing import Any
@@ -12,6 +13,7 @@ from urllib.parse import unquote
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.masking import mask_text_niks
+from app.proxies import TrustedProxies
 from app.services.audit import RequestContext, request_context
 
 log = logging.getLogger("app.request")
@@ -26,8 +28,9 @@ _SECURITY_HEADERS = [
 class RequestLogMiddleware:
     """Give each request an id (X-Request-ID) and log method, path, status and duration."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, trusted_proxies: TrustedProxies) -> None:
         self.app = app
+        self.trusted_proxies = trusted_proxies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -36,10 +39,12 @@ class RequestLogMiddleware:
         # base64url, not hex: a hex id can hold sixteen decimal digits in a row, which the
         # log masking would take for a NIK.
         request_id = _incoming_id(scope) or secrets.token_urlsafe(16)
-        scope.setdefault("state", {})["request_id"] = request_id
-        client = scope.get("client")
+        client_address = self.trusted_proxies.client_address(scope)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
+        state["client_address"] = client_address
         token = request_context.set(
-            RequestContext(request_id=request_id, client_address=client[0] if client else None)
+            RequestContext(request_id=request_id, client_address=client_address)
         )
         started = time.perf_counter()
         status = 500
@@ -61,8 +66,7 @@ class RequestLogMiddleware:
             extra: dict[str, Any] = {
                 "request_id": request_id,
                 "method": scope["method"],
-                # A NIK in the path (/residents/{nik}) is masked like everywhere else.
-                "path": mask_text_niks(unquote(scope["path"])),
+                "path": loggable_path(scope["path"]),
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 2),
             }
@@ -73,13 +77,48 @@ class RequestLogMiddleware:
             request_context.reset(token)
 
 
+# What a client may choose as its request id: short, plain ASCII, and no NIK in it.
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A verification token is a bearer secret for a letter's public page: the log keeps enough
+# to tell requests apart, not enough to open the page.
+_TOKEN_PATH = re.compile(r"^(/v/|/api/v1/verify/)([^/]{4})[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    """The request path for the log: NIKs masked, verification tokens shortened."""
+    return _TOKEN_PATH.sub(r"\1\2…", mask_text_niks(unquote(path)))
+
+
 def _incoming_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             text = value.decode("latin-1")
-            if 0 < len(text) <= 64 and text.replace("-", "").isalnum():
+            if _SAFE_REQUEST_ID.match(text) and mask_text_niks(text) == text:
                 return text
+            return None
     return None
+
+
+class NulGuardMiddleware:
+    """A NUL character in the path or query answers 422: no database stores one in text,
+    and PostgreSQL refuses it with an error that would otherwise surface as a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
+        ):
+            await _problem(
+                scope,
+                send,
+                422,
+                "invalid_character",
+                "the address holds a NUL character (%00); remove it and send the request again",
+            )
+            return
+        await self.app(scope, receive, send)
 
 
 # Endpoints that take something else than a small JSON body, with limits of their own.
@@ -118,32 +157,41 @@ class JsonBodyMiddleware:
                 f"send the body as application/json (got {content_type or 'no content type'})",
             )
             return
+        # Read the whole (small) body here, whatever its framing: a chunked body has no
+        # Content-Length to refuse up front, and a limit hit deep inside the framework's
+        # body parsing would surface as a 400.
+        chunks: list[bytes] = []
         received = 0
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _BodyTooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > self.max_bytes:
+                await _problem(scope, send, 413, "payload_too_large", self._too_large())
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, limited_receive, send)
-        except _BodyTooLarge:
-            await _problem(scope, send, 413, "payload_too_large", self._too_large())
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
     def _too_large(self) -> str:
         return f"the request body is larger than {self.max_bytes // 1024} KiB"
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 async def _problem(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
-    titles = {413: "Payload too large", 415: "Unsupported media type"}
+    titles = {413: "Payload too large", 415: "Unsupported media type", 422: "Invalid input"}
     body = json.dumps(
         {
             "type": f"https://skk.example/problems/{code}",

@@ -98,7 +98,10 @@ def public_limiter(app: FastAPI) -> SlidingWindowLimiter:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address (uvicorn resolves X-Forwarded-For from trusted proxies)."""
+    """The caller's address, as the request middleware resolved it (`app.proxies`)."""
+    address = getattr(request.state, "client_address", None)
+    if address:
+        return str(address)
     return request.client.host if request.client else "unknown"
 
 

@@ -11,7 +11,7 @@ from app.api.problems import problem_responses
 from app.schemas.common import Page
 from app.schemas.keys import RegionRead
 from app.services import regions
-from app.services.pagination import decode_cursor, encode_cursor
+from app.services.pagination import CodePosition, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
 
@@ -33,7 +33,7 @@ async def list_regions(
     cursor: str | None = None,
 ) -> Page[RegionRead]:
     """Provinsi, kabupaten/kota, kecamatan or kelurahan/desa, filtered by level and parent."""
-    after = decode_cursor(cursor).get("code") if cursor else None
+    after = decode_cursor(cursor, CodePosition).code if cursor else None
     rows = await session.run_sync(
         regions.list_regions,
         level=level,

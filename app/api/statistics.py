@@ -32,11 +32,16 @@ JSON_MEDIA_TYPE = "application/json"
 # Whoever reads the public page sees what any key would see for the whole city.
 PUBLIC = Principal(key_id=None, name="public statistics page", role=Role.auditor)
 
+# Nobody alive and wajib KTP was registered before this; earlier days also underflow the
+# 17-year arithmetic of the age rule.
+EARLIEST_AS_OF = date(1900, 1, 1)
+
 AsOf = Annotated[
     date | None,
     Query(
+        ge=EARLIEST_AS_OF,
         description="The day (YYYY-MM-DD): statuses at its end in the office's time zone. "
-        "Default: today. Not in the future.",
+        "Default: today. Not before 1900-01-01, not in the future.",
         examples=["2016-10-13"],
     ),
 ]

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = ["mask_kk", "mask_nik", "mask_text_niks"]
 
-# [0-9], not \d: \d also matches other scripts' digits, which are never a NIK. Single
-# spaces, dots or dashes between the digits count too: "5371.0412.0890.0001" is a NIK.
-_SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){15}(?![0-9])")
-_SEPARATORS = re.compile(r"[\s.\-]")
+# Any decimal digit (Arabic-Indic and full-width ones too: written that way a NIK is still
+# a NIK to a reader of the log). Between the digits, up to three characters that are neither
+# letters nor digits: spaces of any kind, tabs, dots, dashes, slashes, doubled separators.
+_SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d(?:[\W_]{0,3}\d){15}(?!\d)")
 
 
 def _mask16(number: str) -> str:
-    cleaned = _SEPARATORS.sub("", number)
-    if len(cleaned) != 16 or not all(ch in "0123456789" for ch in cleaned):
+    digits = [str(unicodedata.decimal(ch)) for ch in number if ch.isdecimal()]
+    if len(digits) != 16 or len(digits) != sum(1 for ch in number if not _is_separator(ch)):
         # Not a well-formed number: hide all of it rather than guess what is safe.
         return "*" * len(number)
+    cleaned = "".join(digits)
     # Region and serial identify an office and a sequence, not a person on their own;
     # the birth date in the middle is the identifying part.
     return cleaned[:6] + "******" + cleaned[12:]
+
+
+def _is_separator(ch: str) -> bool:
+    return not ch.isalnum()
 
 
 def mask_nik(nik: str) -> str:
@@ -33,5 +39,5 @@ def mask_kk(kk: str) -> str:
 
 
 def mask_text_niks(text: str) -> str:
-    """Mask every standalone run of exactly 16 digits (separators allowed) in a text."""
+    """Mask every standalone run of 16 digits, up to three separators between two, in a text."""
     return _SIXTEEN_DIGITS.sub(lambda m: _mask16(m.group(0)), text)

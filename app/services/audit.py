@@ -19,7 +19,7 @@ from app.domain.masking import mask_nik
 from app.models import AuditChainHead, AuditEvent, PublicHitCount
 from app.models._types import utcnow
 from app.services.access import Principal
-from app.services.pagination import decode_cursor, encode_cursor
+from app.services.pagination import IdPosition, decode_cursor, encode_cursor
 
 GENESIS = "0" * 64
 
@@ -271,10 +271,7 @@ def list_events(
     if filters.until:
         query = query.where(AuditEvent.occurred_at < filters.until)
     if cursor:
-        before = decode_cursor(cursor).get("id")
-        if not isinstance(before, int):
-            decode_cursor("!")
-        query = query.where(AuditEvent.id < before)
+        query = query.where(AuditEvent.id < decode_cursor(cursor, IdPosition).id)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor

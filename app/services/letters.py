@@ -24,7 +24,7 @@ from app.models._types import utcnow
 from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
 from app.services import audit
 from app.services.access import Principal
-from app.services.pagination import decode_cursor, encode_cursor
+from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
 from app.services.regions import region_names
 from app.services.residents import get_resident, resident_wajib_ktp
 
@@ -367,13 +367,8 @@ def list_letters(
     elif filters.status is not None:
         query = query.where(Letter.status == filters.status.value)
     if cursor:
-        position = decode_cursor(cursor)
-        try:
-            issued_at = datetime.fromisoformat(str(position["issued_at"]))
-            last_id = str(position["id"])
-        except (KeyError, ValueError):
-            decode_cursor("!")
-            raise
+        position = decode_cursor(cursor, IssuedPosition)
+        issued_at, last_id = position.issued_at, position.id
         query = query.where(
             or_(
                 Letter.issued_at < issued_at,

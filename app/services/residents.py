@@ -26,7 +26,7 @@ from app.models._types import utcnow
 from app.schemas.resident import ResidentCreate, ResidentRead
 from app.services import audit, letters_hooks
 from app.services.access import Principal
-from app.services.pagination import decode_cursor, encode_cursor
+from app.services.pagination import IdPosition, decode_cursor, encode_cursor
 from app.services.regions import kelurahan_exists, region_names
 
 # A clock a little ahead of ours is not "the future".
@@ -233,10 +233,7 @@ def list_residents(
     """A page of residents in registration order, within the actor's scope."""
     query = filtered_query(filters, actor).order_by(Resident.id).limit(limit + 1)
     if cursor:
-        after = decode_cursor(cursor).get("id")
-        if not isinstance(after, int):
-            decode_cursor("!")  # raises the same 422 as any foreign cursor
-        query = query.where(Resident.id > after)
+        query = query.where(Resident.id > decode_cursor(cursor, IdPosition).id)
     rows = list(session.scalars(query))
     next_cursor = encode_cursor(id=rows[limit - 1].id) if len(rows) > limit else None
     audit.record(

@@ -61,3 +61,38 @@ def test_mask_kk() -> None:
 )
 def test_mask_text_niks(text: str, expected: str) -> None:
     assert mask_text_niks(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5371--0412--0890--0001",
+        "5371\t0412\t0890\t0001",
+        "5371   0412   0890   0001",
+        "5371\u00a00412\u20030890\u30000001",
+        "5371/0412/0890/0001",
+        "5371. 0412. 0890. 0001",
+        "5_3_7_1_0_4_1_2_0_8_9_0_0_0_0_1",
+        "\uff15\uff13\uff17\uff11\uff10\uff14\uff11\uff12\uff10\uff18\uff19\uff10\uff10\uff10\uff10\uff11",
+        "".join(chr(0x0660 + int(d)) for d in "5371041208900001"),
+    ],
+    ids=[
+        "double-dash",
+        "tabs",
+        "several-spaces",
+        "unicode-spaces",
+        "slashes",
+        "dot-space",
+        "underscores",
+        "full-width",
+        "arabic-indic",
+    ],
+)
+def test_mask_text_niks_whatever_the_separators(text: str) -> None:
+    masked = mask_text_niks(f"nik={text};")
+    assert masked == "nik=537104******0001;"
+
+
+def test_mask_text_niks_leaves_ordinary_numbers_alone() -> None:
+    for text in ("2026-11-30T04:19:59.123+00:00", "1,234,567", "req 42 took 12.5 ms", "v1.2.3"):
+        assert mask_text_niks(text) == text
