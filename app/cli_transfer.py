@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 import click
 
@@ -129,7 +133,7 @@ def import_command(
     engine = make_engine(settings.database_url)
     # utf-8-sig: spreadsheets then read it as UTF-8, and the import accepts the BOM back.
     sink_handle = (
-        open(errors_csv, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+        open(errors_csv, "w", encoding="utf-8-sig", newline="", opener=_owner_only)  # noqa: SIM115
         if errors_csv
         else None
     )
@@ -162,20 +166,53 @@ def import_command(
         sys.exit(1)
 
 
+def _owner_only(path: str, flags: int) -> int:
+    # The rejected rows are personal data: readable by the owner alone, also when replaced.
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+@contextmanager
+def private_file(path: Path) -> Iterator[BinaryIO]:
+    """Write `path` as the owner's alone (0600): into a private temporary file beside it,
+    moved into place only when complete, so a failed export leaves any old file as it was."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
 @click.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--kelurahan", "kelurahan_code", help="Only this kelurahan, e.g. 53.71.04.1001")
 @click.option("--kecamatan", "kecamatan_code", help="Only this kecamatan, e.g. 53.71.04")
 @click.option("--recording-status", type=click.Choice([s.value for s in RecordingStatus]))
 @click.option("--wajib-ktp/--not-wajib-ktp", default=None, help="Only (not) wajib KTP")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def export_command(
     file: Path,
     kelurahan_code: str | None,
     kecamatan_code: str | None,
     recording_status: str | None,
     wajib_ktp: bool | None,
+    force: bool,
 ) -> None:
-    """Export residents as CSV with the import's columns ("-" for stdout)."""
+    """Export residents as CSV with the import's columns ("-" for stdout). The file is
+    readable by its owner only; an existing file is kept unless --force."""
+    to_stdout = str(file) == "-"
+    if not to_stdout and file.exists() and not force:
+        click.echo(
+            f"error: {file} already exists; choose another name or add --force to replace it",
+            err=True,
+        )
+        sys.exit(2)
     from app.cli import initialise
     from app.services.exporter import export_csv, record_export
     from app.services.residents import ResidentFilters
@@ -201,13 +238,14 @@ def export_command(
     try:
         with session_scope(factory) as session:
             record_export(session, filters=filters, actor=SYSTEM)
-        out = sys.stdout.buffer if str(file) == "-" else open(file, "wb")  # noqa: SIM115
-        try:
-            for piece in export_csv(factory, filters=filters, actor=SYSTEM, on_rows=counted):
-                out.write(piece)
-        finally:
-            if out is not sys.stdout.buffer:
-                out.close()
+        pieces = export_csv(factory, filters=filters, actor=SYSTEM, on_rows=counted)
+        if to_stdout:
+            for piece in pieces:
+                sys.stdout.buffer.write(piece)
+        else:
+            with private_file(file) as out:
+                for piece in pieces:
+                    out.write(piece)
     finally:
         engine.dispose()
     progress.close()

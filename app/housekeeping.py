@@ -1,24 +1,38 @@
-"""Work done beside the requests: seal the audit chain, write the public hit counts."""
+"""Work done beside the requests: seal the audit chain, write the public hit counts, forget
+expired idempotency answers."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_scope
-from app.services import audit
+from app.models._types import utcnow
+from app.services import audit, idempotency
 
 log = logging.getLogger("app.housekeeping")
+
+PURGE_EVERY_SECONDS = 60.0
 
 
 class Housekeeper:
     """A daemon thread that seals new audit entries and writes hit counts every `interval` s."""
 
-    def __init__(self, factory: sessionmaker[Session], *, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        interval: float = 1.0,
+        idempotency_retention: timedelta | None = None,
+    ) -> None:
         self.factory = factory
         self.interval = interval
+        self.idempotency_retention = idempotency_retention
+        self._next_purge = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -27,12 +41,21 @@ class Housekeeper:
         sealed = 0
         with session_scope(self.factory) as session:
             audit.public_hits.flush(session)
+        self._purge_idempotency()
         while True:
             with session_scope(self.factory) as session:
                 done = audit.seal_pending(session)
             sealed += done
             if done < 5000:
                 return sealed
+
+    def _purge_idempotency(self) -> None:
+        # Once a minute is plenty for a retention counted in hours.
+        if self.idempotency_retention is None or time.monotonic() < self._next_purge:
+            return
+        with session_scope(self.factory) as session:
+            idempotency.purge_expired(session, older_than=utcnow() - self.idempotency_retention)
+        self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):

@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -42,7 +43,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        housekeeper = Housekeeper(app.state.sessionmaker)
+        housekeeper = Housekeeper(
+            app.state.sessionmaker,
+            idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
+        )
         housekeeper.start()
         yield
         housekeeper.stop()

@@ -12,13 +12,33 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.api.responses import model_response
-from app.services import idempotency
+from app.domain.masking import mask_text_niks
+from app.services import audit, idempotency
 from app.services.access import Principal
 
 
 async def body_bytes(request: Request) -> bytes:
     """The raw request body (Starlette caches it, so the handler's parsing is unaffected)."""
     return await request.body()
+
+
+def _audit_replay(session: Session, actor: Principal, endpoint: str, answer: Any) -> None:
+    """A replay hands back a stored answer, personal data included: a read like any other."""
+    target_type = target = None
+    if isinstance(answer, dict):
+        if isinstance(answer.get("number"), str):
+            target_type, target = "letter", answer["number"]
+        elif isinstance(answer.get("nik"), str):
+            target_type, target = "resident", audit.resident_target(answer["nik"])
+    audit.record(
+        session,
+        actor=actor,
+        action="idempotent.replayed",
+        target_type=target_type,
+        target=target,
+        details={"endpoint": mask_text_niks(endpoint)},
+        read=True,
+    )
 
 
 def run_idempotent(
@@ -47,7 +67,9 @@ def run_idempotent(
         )
         if isinstance(claimed, idempotency.Replay):
             # The same answer as the first time, Location included.
-            replay_headers = headers(json.loads(claimed.body)) if headers else {}
+            answer = json.loads(claimed.body)
+            _audit_replay(session, actor, endpoint, answer)
+            replay_headers = headers(answer) if headers else {}
             return model_response(
                 claimed.body,
                 claimed.status_code,

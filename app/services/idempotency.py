@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,3 +81,11 @@ def complete(record: IdempotencyRecord, *, status_code: int, body: str) -> None:
     """Store the answer given, for replays."""
     record.status_code = status_code
     record.response_body = body
+
+
+def purge_expired(session: Session, *, older_than: datetime) -> int:
+    """Delete the answers stored before `older_than` (they hold personal data); how many."""
+    result = session.execute(
+        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < older_than)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -428,12 +428,21 @@ def _add_event(
 
 
 def list_events(session: Session, *, nik: str, actor: Principal) -> list[RecordingEvent]:
-    """The resident's recording history, oldest first."""
+    """The resident's recording history, oldest first (audited: it is personal data)."""
     resident = get_resident(session, nik=nik, actor=actor)
-    return list(
+    events = list(
         session.scalars(
             select(RecordingEvent)
             .where(RecordingEvent.resident_id == resident.id)
             .order_by(RecordingEvent.occurred_at, RecordingEvent.id)
         )
     )
+    audit.record(
+        session,
+        actor=actor,
+        action="recording_event.listed",
+        target_type="resident",
+        target=audit.resident_target(resident.nik),
+        read=True,
+    )
+    return events
