@@ -139,3 +139,18 @@ def test_500_letters_from_50_clients_on_two_workers(
     requests = [r for r in records if r.get("logger") == "app.request"]
     assert len(requests) >= LETTERS + RETRIES
     assert not any(re.search(r"\d{16}", json.dumps(r)) for r in records)
+
+
+def test_a_rotating_forwarded_for_does_not_escape_the_public_limit(server) -> None:
+    # The peer is 127.0.0.1, which uvicorn trusted for X-Forwarded-For by default; with
+    # SKK_TRUSTED_PROXIES empty the header counts for nothing.
+    with httpx.Client(base_url=server, timeout=30) as client:
+        statuses = Counter(
+            client.get(
+                "/api/v1/verify/AAAAAAAAAAAAAAAAAAAAAA",
+                headers={"X-Forwarded-For": f"198.51.100.{i % 250}"},
+            ).status_code
+            for i in range(150)
+        )
+    # 60 a minute per worker, two workers: at most 120 get through.
+    assert statuses[429] >= 30, statuses
