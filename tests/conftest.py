@@ -7,9 +7,11 @@ import logging
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -48,6 +50,18 @@ BACKENDS = [
         ],
     ),
 ]
+
+
+# Mid-morning at the office (WITA) on an ordinary day: a test that reads "today" cannot
+# straddle midnight or a year's end while it runs.
+PINNED_MOMENT = datetime(2026, 7, 15, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pinned_clock() -> Iterator[None]:
+    """The clock starts at PINNED_MOMENT for the test (and keeps ticking)."""
+    with time_machine.travel(PINNED_MOMENT, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

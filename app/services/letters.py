@@ -184,12 +184,15 @@ def issue_letter(
     now: datetime | None = None,
 ) -> Letter:
     """Check eligibility, then number, render, sign and store the letter in one transaction."""
+    # One moment for the whole issue: eligibility, the letter's date and its number agree.
+    now = now or utcnow()
+    today = settings.office_date(now)
     # Locked: a second issue for the same resident, or a card_issued event, waits for this one.
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     status = RecordingStatus(resident.recording_status)
     refusal = letter_refusal(
         residency_status=resident.residency_status,
-        wajib_ktp=resident_wajib_ktp(resident),
+        wajib_ktp=resident_wajib_ktp(resident, on=today),
         recording_status=status,
     )
     if refusal is not None:
@@ -205,8 +208,6 @@ def issue_letter(
             ),
             code=refusal.value,
         )
-    now = now or utcnow()
-    today = settings.office_date(now)
     current = _current_letter(session, resident)
     if current is not None and effective_status(current, today) is LetterStatus.expired:
         # Materialise the expiry so the one-valid-letter index makes room for the new one.

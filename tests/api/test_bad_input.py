@@ -36,8 +36,13 @@ def test_wrong_content_type_is_415(client, keys) -> None:
 
 
 def test_json_array_instead_of_object_is_422(client, keys) -> None:
-    response = client.post(URL, json=[1, 2, 3], headers=keys.operator)
+    response = client.post(URL, json=[resident_payload()], headers=keys.operator)
     assert response.status_code == 422
+    problem = response.json()
+    assert problem["code"] == "validation_error"
+    assert problem["errors"] and problem["errors"][0]["loc"][0] == "body"
+    # Nothing was registered from the array's contents.
+    assert client.get(URL, headers=keys.operator).json()["items"] == []
 
 
 def test_arabic_indic_digits_in_a_nik_are_refused_clearly(client, keys) -> None:

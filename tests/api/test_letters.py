@@ -39,6 +39,7 @@ def _text(pdf: bytes) -> str:
     return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+@pytest.mark.usefixtures("pinned_clock")
 def test_issue_download_and_read_back(client, keys) -> None:
     resident = _resident(client, keys, full_name="NGUYỄN THỊ ŁUCJA")
     response = _issue(client, keys, resident["nik"])
@@ -215,6 +216,7 @@ def test_kelurahan_scope_on_letters(client, keys) -> None:
     assert client.get("/api/v1/letters/not-a-uuid", headers=keys.operator).status_code == 404
 
 
+@pytest.mark.usefixtures("pinned_clock")
 def test_letter_list_filters_and_pages(client, keys) -> None:
     ids = []
     for _ in range(3):

@@ -57,8 +57,13 @@ def test_refused_move_is_409_with_allowed_next(client, keys) -> None:
 
 def test_follow_up_then_rerecording(client, keys) -> None:
     nik = _resident(client, keys)
-    for status in ["bio_captured", "duplicate_record", "bio_captured", "print_ready_record"]:
+    path = ["bio_captured", "duplicate_record", "bio_captured", "print_ready_record"]
+    for status in path:
         assert _move(client, keys, nik, status).status_code == 201, status
+    resident = client.get(f"/api/v1/residents/{nik}", headers=keys.operator).json()
+    assert resident["recording_status"] == "print_ready_record"
+    history = client.get(f"/api/v1/residents/{nik}/recording-events", headers=keys.operator)
+    assert [event["status"] for event in history.json()["items"]][-4:] == path
 
 
 def test_registration_with_a_status_starts_the_history(client, keys) -> None:

@@ -92,6 +92,7 @@ def test_counter_resets_each_year_and_format_follows_the_setting(
     ]
 
 
+@pytest.mark.usefixtures("pinned_clock")
 def test_counter_can_start_at_an_offset(sessionmaker_, settings) -> None:
     year = date.today().year
     settings = settings.model_copy(update={"letter_number_first_seq": {year: 1201}})
