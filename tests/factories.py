@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.db import session_scope
+from app.models import Letter
+from app.schemas.common import Role
+from app.schemas.resident import ResidentCreate
+from app.services.access import Principal
+from app.services.letters import issue_letter
+from app.services.residents import create_resident
 
 _serials = itertools.count(1)
 
@@ -47,3 +58,39 @@ def resident_payload(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+# --- through the service layer (tests that need no HTTP) -----------------------------------
+
+SERVICE_OPERATOR = Principal(key_id=None, name="test operator", role=Role.operator)
+
+
+def register(sessionmaker_: sessionmaker[Session], **overrides: Any) -> str:
+    """Register one resident (resident_payload with the overrides); returns the NIK."""
+    with session_scope(sessionmaker_) as session:
+        data = ResidentCreate.model_validate(resident_payload(**overrides))
+        return create_resident(session, data=data, actor=SERVICE_OPERATOR).nik
+
+
+def issue(
+    sessionmaker_: sessionmaker[Session],
+    settings: Settings,
+    signer: Any,
+    nik: str,
+    now: datetime | None = None,
+) -> Letter:
+    """Issue a letter for the resident in a transaction of its own; returns it detached."""
+    with session_scope(sessionmaker_) as session:
+        letter = issue_letter(
+            session,
+            nik=nik,
+            purpose="Pembukaan rekening bank",
+            supersede=False,
+            supersede_reason=None,
+            actor=SERVICE_OPERATOR,
+            settings=settings,
+            signer=signer,
+            now=now,
+        )
+        session.expunge(letter)
+        return letter

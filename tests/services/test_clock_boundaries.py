@@ -13,16 +13,14 @@ from sqlalchemy import select, update
 from app.db import session_scope
 from app.domain.people import is_wajib_ktp
 from app.models import Letter, Resident
-from app.schemas.common import Role
 from app.schemas.letter import LetterStatus
 from app.schemas.resident import ResidentCreate
-from app.services.access import Principal
-from app.services.letters import LetterFilters, effective_status, issue_letter, list_letters
+from app.services.letters import LetterFilters, effective_status, list_letters
 from app.services.residents import create_resident, wajib_ktp_clause
 from app.services.signer import load_signer
-from tests.factories import nik_for, resident_payload
+from tests.factories import SERVICE_OPERATOR, issue, nik_for, register, resident_payload
 
-OPERATOR = Principal(key_id=None, name="test operator", role=Role.operator)
+OPERATOR = SERVICE_OPERATOR
 
 # (birth date, day asked about, wajib KTP on that day?) for an unmarried WNI.
 SEVENTEENTH_BIRTHDAY = [
@@ -86,29 +84,6 @@ def signer(settings):  # type: ignore[no-untyped-def]
     return load_signer(settings)
 
 
-def _resident(sessionmaker_) -> str:  # type: ignore[no-untyped-def]
-    with session_scope(sessionmaker_) as session:
-        data = ResidentCreate.model_validate(resident_payload())
-        return create_resident(session, data=data, actor=OPERATOR).nik
-
-
-def _issue(sessionmaker_, settings, signer, nik: str, now: datetime | None = None) -> Letter:  # type: ignore[no-untyped-def]
-    with session_scope(sessionmaker_) as session:
-        letter = issue_letter(
-            session,
-            nik=nik,
-            purpose="Pembukaan rekening bank",
-            supersede=False,
-            supersede_reason=None,
-            actor=OPERATOR,
-            settings=settings,
-            signer=signer,
-            now=now,
-        )
-        session.expunge(letter)
-        return letter
-
-
 def _listed(sessionmaker_, status: LetterStatus, today: date) -> list[str]:  # type: ignore[no-untyped-def]
     with session_scope(sessionmaker_) as session:
         rows, _ = list_letters(
@@ -125,8 +100,8 @@ def _listed(sessionmaker_, status: LetterStatus, today: date) -> list[str]:  # t
 def test_a_letter_is_valid_on_its_last_day_and_expired_the_day_after(
     sessionmaker_, settings, signer
 ) -> None:
-    nik = _resident(sessionmaker_)
-    letter = _issue(sessionmaker_, settings, signer, nik)
+    nik = register(sessionmaker_)
+    letter = issue(sessionmaker_, settings, signer, nik)
     last_day = letter.valid_until
     assert effective_status(letter, last_day) is LetterStatus.valid
     assert effective_status(letter, last_day + timedelta(days=1)) is LetterStatus.expired
@@ -164,9 +139,9 @@ def test_the_public_check_follows_the_office_midnight_not_utc(
 def test_a_letter_issued_after_midnight_wita_is_dated_the_office_day(
     sessionmaker_, settings, signer
 ) -> None:
-    nik = _resident(sessionmaker_)
+    nik = register(sessionmaker_)
     with time_machine.travel(datetime(2026, 12, 31, 16, 30, tzinfo=UTC), tick=False):
-        letter = _issue(sessionmaker_, settings, signer, nik)
+        letter = issue(sessionmaker_, settings, signer, nik)
     assert letter.valid_from == date(2027, 1, 1)
     assert letter.number.endswith("/I/2027")
 
@@ -175,16 +150,15 @@ def test_eligibility_uses_the_moment_of_issue_passed_in(sessionmaker_, settings,
     """One `now` for the whole issue: the resident who turns 17 on 1 January 2027 may have a
     letter issued as of 2 January 2027, whatever the machine's clock says."""
     birth = date(2010, 1, 1)
-    with session_scope(sessionmaker_) as session:
-        body = resident_payload(
-            nik=nik_for(birth, "perempuan"),
-            sex="perempuan",
-            birth_date=birth.isoformat(),
-            marital_status="belum_kawin",
-        )
-        nik = create_resident(session, data=ResidentCreate.model_validate(body), actor=OPERATOR).nik
+    nik = register(
+        sessionmaker_,
+        nik=nik_for(birth, "perempuan"),
+        sex="perempuan",
+        birth_date=birth.isoformat(),
+        marital_status="belum_kawin",
+    )
     with time_machine.travel(datetime(2026, 11, 30, 3, 0, tzinfo=UTC), tick=False):
-        letter = _issue(
+        letter = issue(
             sessionmaker_, settings, signer, nik, now=datetime(2027, 1, 2, 3, 0, tzinfo=UTC)
         )
     assert letter.valid_from == date(2027, 1, 2)

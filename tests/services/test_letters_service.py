@@ -11,15 +11,11 @@ from sqlalchemy import func, select
 
 from app.db import session_scope
 from app.models import Letter, LetterCounter
-from app.schemas.common import Role
-from app.schemas.resident import ResidentCreate
-from app.services.access import Principal
-from app.services.letters import add_months, issue_letter, next_number
-from app.services.residents import create_resident
+from app.services.letters import add_months, next_number
 from app.services.signer import load_signer
-from tests.factories import resident_payload
+from tests.factories import SERVICE_OPERATOR, issue, register
 
-OPERATOR = Principal(key_id=None, name="test operator", role=Role.operator)
+OPERATOR = SERVICE_OPERATOR
 
 
 @pytest.fixture
@@ -28,27 +24,7 @@ def signer(settings):  # type: ignore[no-untyped-def]
 
 
 def _residents(sessionmaker_, count: int) -> list[str]:  # type: ignore[no-untyped-def]
-    niks = []
-    with session_scope(sessionmaker_) as session:
-        for _ in range(count):
-            data = ResidentCreate.model_validate(resident_payload())
-            niks.append(create_resident(session, data=data, actor=OPERATOR).nik)
-    return niks
-
-
-def _issue(sessionmaker_, settings, signer, nik: str, now: datetime | None = None) -> Letter:  # type: ignore[no-untyped-def]
-    with session_scope(sessionmaker_) as session:
-        return issue_letter(
-            session,
-            nik=nik,
-            purpose="Pembukaan rekening bank",
-            supersede=False,
-            supersede_reason=None,
-            actor=OPERATOR,
-            settings=settings,
-            signer=signer,
-            now=now,
-        )
+    return [register(sessionmaker_) for _ in range(count)]
 
 
 def _letter_count(sessionmaker_) -> int:  # type: ignore[no-untyped-def]
@@ -66,9 +42,9 @@ class _BrokenSigner:
 def test_failing_signer_stores_nothing_and_uses_no_number(sessionmaker_, settings, signer) -> None:
     first, second = _residents(sessionmaker_, 2)
     with pytest.raises(OSError):
-        _issue(sessionmaker_, settings, _BrokenSigner(), first)
+        issue(sessionmaker_, settings, _BrokenSigner(), first)
     assert _letter_count(sessionmaker_) == 0
-    letter = _issue(sessionmaker_, settings, signer, second)
+    letter = issue(sessionmaker_, settings, signer, second)
     assert letter.seq == 1
     assert letter.number.startswith("470/0001/")
 
@@ -82,9 +58,9 @@ def test_counter_resets_each_year_and_format_follows_the_setting(
     niks = _residents(sessionmaker_, 3)
     december = datetime(2025, 12, 31, 10, tzinfo=UTC)
     january = datetime(2026, 1, 2, 10, tzinfo=UTC)
-    a = _issue(sessionmaker_, settings, signer, niks[0], now=december)
-    b = _issue(sessionmaker_, settings, signer, niks[1], now=january)
-    c = _issue(sessionmaker_, settings, signer, niks[2], now=january)
+    a = issue(sessionmaker_, settings, signer, niks[0], now=december)
+    b = issue(sessionmaker_, settings, signer, niks[1], now=january)
+    c = issue(sessionmaker_, settings, signer, niks[2], now=january)
     assert [a.number, b.number, c.number] == [
         "SKK-2025-00001-XII",
         "SKK-2026-00001-I",
@@ -112,7 +88,7 @@ def test_validity_months_clip_to_month_end() -> None:
 def test_letter_valid_for_the_configured_months(sessionmaker_, settings, signer) -> None:
     (nik,) = _residents(sessionmaker_, 1)
     settings = settings.model_copy(update={"letter_validity_months": 3})
-    letter = _issue(sessionmaker_, settings, signer, nik, now=datetime(2026, 1, 15, tzinfo=UTC))
+    letter = issue(sessionmaker_, settings, signer, nik, now=datetime(2026, 1, 15, tzinfo=UTC))
     assert (letter.valid_from, letter.valid_until) == (date(2026, 1, 15), date(2026, 4, 15))
 
 
@@ -128,7 +104,7 @@ def test_concurrent_issue_gives_distinct_consecutive_numbers(
 
     def worker(chunk: list[str]) -> list[int]:
         barrier.wait()
-        return [_issue(sessionmaker_, settings, signer, nik).seq for nik in chunk]
+        return [issue(sessionmaker_, settings, signer, nik).seq for nik in chunk]
 
     chunks = [niks[i::20] for i in range(20)]
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -147,5 +123,5 @@ def test_concurrent_issue_on_sqlite_is_serialised(engine, sessionmaker_, setting
         pytest.skip("SQLite variant")
     niks = _residents(sessionmaker_, 40)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        seqs = list(pool.map(lambda n: _issue(sessionmaker_, settings, signer, n).seq, niks))
+        seqs = list(pool.map(lambda n: issue(sessionmaker_, settings, signer, n).seq, niks))
     assert sorted(seqs) == list(range(1, 41))
