@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,6 +20,7 @@ from app.housekeeping import Housekeeper
 from app.logging_setup import configure_logging
 from app.middleware import JsonBodyMiddleware, RequestLogMiddleware
 from app.read_log import ReadLogWriter
+from app.services.audit_checkpoints import write_checkpoint
 from app.services.signer import load_signer
 
 log = logging.getLogger("app")
@@ -41,7 +43,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        housekeeper = Housekeeper(app.state.sessionmaker)
+        housekeeper = Housekeeper(
+            app.state.sessionmaker,
+            checkpoint=partial(
+                write_checkpoint, signer=app.state.signer, path=settings.checkpoint_path
+            ),
+            checkpoint_every=settings.audit_checkpoint_interval_minutes * 60,
+        )
         housekeeper.start()
         yield
         housekeeper.stop()

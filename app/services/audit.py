@@ -212,6 +212,9 @@ class ChainReport:
     first_broken_seq: int | None
     problem: str | None
     pending: int = 0
+    # Where an intact chain ends: what a checkpoint signs.
+    last_seq: int = 0
+    last_sha256: str = GENESIS
 
     @property
     def intact(self) -> bool:
@@ -221,9 +224,12 @@ class ChainReport:
 class ChainAnchor(Protocol):
     """A hash the chain must still hold at a place, kept outside the database (a checkpoint)."""
 
-    seq: int
-    sha256: str
-    label: str
+    @property
+    def seq(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def label(self) -> str: ...
 
 
 class _Unreadable(Exception):
@@ -280,6 +286,13 @@ def _sealed_rows(session: Session, *, from_seq: int, batch: int) -> list[Any]:
             .limit(batch)
         )
     )
+
+
+def consistent_snapshot(session: Session) -> None:
+    """Read the whole walk and the head from one snapshot (PostgreSQL), so entries sealed by a
+    worker meanwhile do not look like a head that ran ahead of the chain. Call it first."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def verify_chain(
@@ -374,7 +387,9 @@ def verify_chain(
             "(it has no place in the chain)",
         )
     pending = session.scalar(select(func.count()).select_from(AuditEvent).where(_UNSEALED)) or 0
-    return ChainReport(checked, None, None, pending=pending)
+    return ChainReport(
+        checked, None, None, pending=pending, last_seq=last, last_sha256=expected_prev
+    )
 
 
 @dataclass(frozen=True)
