@@ -21,17 +21,36 @@ if TYPE_CHECKING:
 log = logging.getLogger("app.cli")
 
 
+def service_role(settings: Settings) -> tuple[str, str | None] | None:
+    """The PostgreSQL role (and password) the service runs as, when it is not the one the
+    migrations run as: `skk init` then creates it where missing and grants it what it needs."""
+    from sqlalchemy.engine import make_url
+
+    if settings.migration_database_url is None or settings.is_sqlite:
+        return None
+    service, owner = make_url(settings.database_url), make_url(settings.migration_database_url)
+    if service.get_backend_name() != "postgresql" or not service.username:
+        return None
+    if service.username == owner.username:
+        return None
+    return service.username, service.password
+
+
 def initialise(settings: Settings) -> dict[str, int]:
-    """Create or upgrade the schema, load region codes, make the development key if needed."""
-    from app.migrate import upgrade_to_head
+    """Create or upgrade the schema (as the migration role), load region codes, grant the
+    service role, make the development key if needed."""
+    from app.migrate import grant_service_role, upgrade_to_head
     from app.services.regions import load_regions
     from app.services.signer import ensure_signing_key
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.migration_url)
     try:
         upgrade_to_head(engine)
         with session_scope(make_sessionmaker(engine)) as session:
             added = load_regions(session)
+        if (role := service_role(settings)) is not None:
+            for warning in grant_service_role(engine, role=role[0], password=role[1]):
+                log.warning("%s", warning)
     finally:
         engine.dispose()
     ensure_signing_key(settings)
@@ -57,9 +76,19 @@ def main() -> None:
 
 @main.command()
 def init() -> None:
-    """Create or upgrade the schema, load regions, create the development key. Safe to rerun."""
-    result = initialise(get_settings())
+    """Create or upgrade the schema, load regions, create the development key. Safe to rerun.
+
+    With SKK_MIGRATION_DATABASE_URL naming another PostgreSQL user than SKK_DATABASE_URL, the
+    migrations run as that owner, and the service's user is created (when missing) and granted
+    normal DML, but only INSERT and SELECT on the audit log."""
+    settings = get_settings()
+    result = initialise(settings)
     click.echo(f"schema at head; {result['regions_added']} region codes added", err=True)
+    if (role := service_role(settings)) is not None:
+        click.echo(
+            f"service role {role[0]}: may add to and read the audit log, not change it",
+            err=True,
+        )
 
 
 @main.command()

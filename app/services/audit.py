@@ -13,7 +13,7 @@ from threading import Lock
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, insert, or_, select, type_coerce, update
+from sqlalchemy import and_, func, insert, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -179,13 +179,33 @@ _UNSEALED = and_(
 )
 
 
+# Sealers on PostgreSQL queue on this transaction-level advisory lock (any role may take it),
+# so two never compute from the same head.
+_SEAL_LOCK = 0x534B4B5345414C  # "SKKSEAL"
+
+
 def seal_pending(session: Session, *, batch: int = 5000) -> int:
-    """Link committed, unsealed entries into the chain in id order; returns how many."""
+    """Link committed, unsealed entries into the chain in id order; returns how many.
+
+    On PostgreSQL the chain columns are written by `seal_audit_events` (migration 0006), a
+    function running as the tables' owner: the service's role may not UPDATE the log.
+    """
     unsealed = select(AuditEvent.id).where(_UNSEALED).limit(1)
     if session.scalar(unsealed) is None:
         return 0  # nothing to do: no write lock taken on an idle service
-    head = _locked_head(session)
-    # After the head lock: whatever another sealer sealed before us is visible by now.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEAL_LOCK})
+        row = session.execute(
+            select(AuditChainHead.last_seq, AuditChainHead.last_sha256).where(
+                AuditChainHead.id == 1
+            )
+        ).first()
+        seq, prev = (row.last_seq, row.last_sha256) if row is not None else (0, GENESIS)
+    else:
+        head = _locked_head(session)
+        seq, prev = head.last_seq, head.last_sha256
+    # After the lock: whatever another sealer sealed before us is visible by now.
     pending = session.execute(
         select(*(getattr(AuditEvent, name) for name in _HASHED_COLUMNS))
         .where(_UNSEALED)
@@ -193,12 +213,15 @@ def seal_pending(session: Session, *, batch: int = 5000) -> int:
         .limit(batch)
     ).all()
     seals = []
-    seq, prev = head.last_seq, head.last_sha256
     for row in pending:
         seq, sha = seq + 1, entry_hash(prev, _hashed_fields(row))
         seals.append({"id": row.id, "chain_seq": seq, "prev_sha256": prev, "sha256": sha})
         prev = sha
-    if seals:
+    if seals and postgres:
+        session.execute(
+            text("SELECT seal_audit_events(CAST(:seals AS jsonb))"), {"seals": json.dumps(seals)}
+        )
+    elif seals:
         # One executemany UPDATE by primary key; the rows are not loaded as objects.
         session.execute(update(AuditEvent), seals)
         head.last_seq, head.last_sha256 = seq, prev
