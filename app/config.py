@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     # personal data, so not for ever.
     idempotency_retention_hours: int = Field(default=72, ge=1, le=24 * 90)
 
+    # Audit log hardening (issue 10): migrations as the owning role, the service as a role that
+    # may only add to the log; signed checkpoints of the chain kept outside the database.
+    migration_database_url: str | None = None
+    audit_checkpoint_interval_minutes: float = Field(default=60, ge=0)
+    audit_checkpoint_file: Path | None = None
+
     @field_validator("letter_number_format")
     @classmethod
     def _check_number_format(cls, value: str) -> str:
@@ -138,6 +144,16 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def migration_url(self) -> str:
+        """Where migrations run: the owning role's URL, or the service's when only one is set."""
+        return self.migration_database_url or self.database_url
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The audit checkpoint file (one signed JSON object per line)."""
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
 
 def use_office_clock(settings: Settings) -> None:

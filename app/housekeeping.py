@@ -1,11 +1,12 @@
-"""Work done beside the requests: seal the audit chain, write the public hit counts, forget
-expired idempotency answers."""
+"""Work done beside the requests: seal the audit chain, write the public hit counts,
+forget expired idempotency answers, and sign a checkpoint of the chain now and then."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,11 +29,19 @@ class Housekeeper:
         *,
         interval: float = 1.0,
         idempotency_retention: timedelta | None = None,
+        checkpoint: Callable[[Session], object] | None = None,
+        checkpoint_every: float = 0,
     ) -> None:
+        """`checkpoint(session)` runs every `checkpoint_every` seconds (0: never); idempotency
+        answers older than `idempotency_retention` are deleted."""
         self.factory = factory
         self.interval = interval
         self.idempotency_retention = idempotency_retention
         self._next_purge = 0.0
+        self.checkpoint = checkpoint if checkpoint_every > 0 else None
+        self.checkpoint_every = checkpoint_every
+        # The first one an interval after start: a restart loop does not fill the file.
+        self._next_checkpoint = time.monotonic() + checkpoint_every
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -57,10 +66,20 @@ class Housekeeper:
             idempotency.purge_expired(session, older_than=utcnow() - self.idempotency_retention)
         self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
+    def checkpoint_if_due(self) -> bool:
+        """Sign a checkpoint when one is due; returns whether it ran."""
+        if self.checkpoint is None or time.monotonic() < self._next_checkpoint:
+            return False
+        self._next_checkpoint = time.monotonic() + self.checkpoint_every
+        with session_scope(self.factory) as session:
+            self.checkpoint(session)
+        return True
+
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
             try:
                 self.run_once()
+                self.checkpoint_if_due()
             except Exception:  # the database may be away: try again next round
                 log.warning("housekeeping round failed", exc_info=True)
 

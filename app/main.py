@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -21,6 +22,7 @@ from app.logging_setup import configure_logging
 from app.middleware import JsonBodyMiddleware, NulGuardMiddleware, RequestLogMiddleware
 from app.proxies import TrustedProxies, parse_networks
 from app.read_log import ReadLogWriter
+from app.services.audit_checkpoints import write_checkpoint
 from app.services.signer import load_signer
 
 log = logging.getLogger("app")
@@ -46,6 +48,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         housekeeper = Housekeeper(
             app.state.sessionmaker,
             idempotency_retention=timedelta(hours=settings.idempotency_retention_hours),
+            checkpoint=partial(
+                write_checkpoint, signer=app.state.signer, path=settings.checkpoint_path
+            ),
+            checkpoint_every=settings.audit_checkpoint_interval_minutes * 60,
         )
         housekeeper.start()
         yield

@@ -120,3 +120,56 @@ def test_demo_with_letters_then_if_empty_keeps_the_data(tmp_path: Path) -> None:
     assert "demo not loaded" in again.stderr
     export = skk(tmp_path, "audit", "verify")
     assert export.returncode == 0 and "intact" in export.stdout
+
+
+def _sql(tmp_path: Path, *statements: str) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def test_audit_checkpoint_then_verify_catches_a_rewound_tail(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        assert skk(tmp_path, "keys", "create", "--role", "admin", "--name", name).returncode == 0
+    made = skk(tmp_path, "audit", "checkpoint")
+    assert made.returncode == 0, made.stderr
+    assert "checkpoint of entry 3" in made.stdout
+    assert "already checkpointed" in skk(tmp_path, "audit", "checkpoint").stdout
+    checkpoints = tmp_path / "data" / "audit-checkpoints.jsonl"
+    assert len(checkpoints.read_text().splitlines()) == 1
+    intact = skk(tmp_path, "audit", "verify")
+    assert intact.returncode == 0
+    assert "intact: 3 entries, 1 signed checkpoints matched" in intact.stdout
+    # Cut the last entry and rewind the head: consistent inside the database.
+    _sql(
+        tmp_path,
+        "DELETE FROM audit_events WHERE chain_seq = 3",
+        "UPDATE audit_chain_head SET last_seq = 2, last_sha256 = "
+        "(SELECT sha256 FROM audit_events WHERE chain_seq = 2)",
+    )
+    with checkpoints.open("a") as handle:
+        handle.write("garbage\n")
+    broken = skk(tmp_path, "audit", "verify")
+    assert broken.returncode == 1
+    assert "audit chain BROKEN at entry 3: entry 3, signed by the checkpoint of" in broken.stdout
+    assert "line 2 of the checkpoint file is not a checkpoint" in broken.stdout
+    assert "Traceback" not in broken.stderr
+    refused = skk(tmp_path, "audit", "checkpoint")
+    assert refused.returncode == 1 and "no checkpoint was signed" in refused.stderr
+    # Against a copy kept elsewhere: the same finding.
+    copy = tmp_path / "copy.jsonl"
+    copy.write_text(checkpoints.read_text().splitlines()[0] + "\n")
+    elsewhere = skk(tmp_path, "audit", "verify", "--checkpoint-file", str(copy))
+    assert elsewhere.returncode == 1 and "signed by the checkpoint of" in elsewhere.stdout
+
+
+def test_audit_verify_on_damaged_rows_is_a_sentence(tmp_path: Path) -> None:
+    assert skk(tmp_path, "keys", "create", "--role", "admin", "--name", "a").returncode == 0
+    assert skk(tmp_path, "audit", "verify").returncode == 0
+    _sql(tmp_path, "UPDATE audit_events SET details = '{not json', sha256 = NULL")
+    result = skk(tmp_path, "audit", "verify")
+    assert result.returncode == 1
+    assert result.stdout.strip() == "audit chain BROKEN at entry 1: entry 1 has no hash"
+    assert "Traceback" not in result.stderr

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AwareDatetime
 
-from app.api.deps import AdminOrAuditor, SessionDep
+from app.api.deps import AdminOrAuditor, SessionDep, SettingsDep
 from app.api.problems import problem_responses
-from app.schemas.audit import AuditEventRead
+from app.schemas.audit import AuditCheckpointRead, AuditEventRead
 from app.schemas.common import Page
-from app.services import audit
+from app.services import audit, audit_checkpoints
+from app.services.pagination import LinePosition, decode_cursor, encode_cursor
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -47,4 +49,30 @@ async def list_audit_events(
     )
     return Page[AuditEventRead](
         items=[AuditEventRead.model_validate(r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.get(
+    "/audit-checkpoints",
+    summary="Read the signed checkpoints of the audit chain",
+    response_model=Page[AuditCheckpointRead],
+    responses=problem_responses(401, 403, 422),
+)
+async def list_audit_checkpoints(
+    settings: SettingsDep,
+    _: AdminOrAuditor,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> Page[AuditCheckpointRead]:
+    """Oldest first: the chain head (entry, hash, time) signed with the office's key, one per
+    `skk audit checkpoint` or housekeeping round. Keep a copy elsewhere: `skk audit verify
+    --checkpoint-file COPY` then shows a log rewritten even with this host's file."""
+    after = decode_cursor(cursor, LinePosition).line if cursor else 0
+    # A file read: off the event loop.
+    rows, next_line = await run_in_threadpool(
+        audit_checkpoints.list_checkpoints, settings.checkpoint_path, limit=limit, cursor=after
+    )
+    return Page[AuditCheckpointRead](
+        items=[AuditCheckpointRead.model_validate(r) for r in rows],
+        next_cursor=encode_cursor(line=next_line) if next_line is not None else None,
     )

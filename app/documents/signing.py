@@ -28,8 +28,9 @@ from pathlib import Path
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import tsp
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
@@ -259,6 +260,7 @@ class LetterSigner:
         self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
         self.subject = _common_name(certificate)
         self.not_valid_after = certificate.not_valid_after_utc
+        self._private_key = private_key
         # Translate to asn1crypto once; per-thread pyHanko signers are then
         # built from these immutable objects without re-parsing anything.
         self._key_asn1 = translate_pyca_cryptography_key_to_asn1(private_key)
@@ -298,6 +300,29 @@ class LetterSigner:
                 f"In signing key file {path} the private key does not belong to the certificate."
             )
         return cls(key, cert, list(extra or []), development=development)
+
+    def sign_bytes(self, data: bytes) -> bytes:
+        """A detached signature over raw bytes with the office's key (SHA-256; ECDSA or RSA)."""
+        key = self._private_key
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(hashes.SHA256()))
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        raise SigningKeyError("the signing key is neither ECDSA nor RSA; it cannot sign raw data")
+
+    def verify_bytes(self, data: bytes, signature: bytes) -> bool:
+        """Whether `signature` is this key's `sign_bytes` of `data`."""
+        public = self._private_key.public_key()
+        try:
+            if isinstance(public, ec.EllipticCurvePublicKey):
+                public.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+            elif isinstance(public, rsa.RSAPublicKey):
+                public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+            else:
+                return False
+        except InvalidSignature:
+            return False
+        return True
 
     def _thread_signer(self) -> SimpleSigner:
         # pyHanko signer objects carry lazily-filled caches and are not safe to

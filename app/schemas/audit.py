@@ -25,3 +25,18 @@ class AuditEventRead(BaseModel):
     )
     prev_sha256: str | None
     sha256: str | None
+
+
+class AuditCheckpointRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    line: int = Field(description="Line of the checkpoint file it was read from")
+    seq: int = Field(description="The chain entry it signs (0: the empty chain)")
+    sha256: str = Field(description="That entry's hash")
+    time: str = Field(description="When it was signed (UTC, ISO 8601)")
+    certificate_sha256: str = Field(description="SHA-256 fingerprint of the signing certificate")
+    signature: str = Field(
+        description="Base64 signature (ECDSA or RSA, SHA-256) over "
+        '"skk-audit-checkpoint/1\\n" and the JSON of seq, sha256, time and '
+        "certificate_sha256 (keys sorted, no spaces)"
+    )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from threading import Lock
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Protocol
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import and_, func, insert, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from app.db import dialect_insert
 from app.domain.masking import mask_nik
@@ -169,26 +172,56 @@ def _locked_head(session: Session) -> AuditChainHead:
     ).scalar_one()
 
 
+# Waiting to be sealed: no chain column written yet. A row with some written by hand is
+# left out (verify_chain names it) rather than blocking the sealing of every later entry.
+_UNSEALED = and_(
+    AuditEvent.chain_seq.is_(None), AuditEvent.prev_sha256.is_(None), AuditEvent.sha256.is_(None)
+)
+
+
+# Sealers on PostgreSQL queue on this transaction-level advisory lock (any role may take it),
+# so two never compute from the same head.
+_SEAL_LOCK = 0x534B4B5345414C  # "SKKSEAL"
+
+
 def seal_pending(session: Session, *, batch: int = 5000) -> int:
-    """Link committed, unsealed entries into the chain in id order; returns how many."""
-    unsealed = select(AuditEvent.id).where(AuditEvent.chain_seq.is_(None)).limit(1)
+    """Link committed, unsealed entries into the chain in id order; returns how many.
+
+    On PostgreSQL the chain columns are written by `seal_audit_events` (migration 0006), a
+    function running as the tables' owner: the service's role may not UPDATE the log.
+    """
+    unsealed = select(AuditEvent.id).where(_UNSEALED).limit(1)
     if session.scalar(unsealed) is None:
         return 0  # nothing to do: no write lock taken on an idle service
-    head = _locked_head(session)
-    # After the head lock: whatever another sealer sealed before us is visible by now.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SEAL_LOCK})
+        row = session.execute(
+            select(AuditChainHead.last_seq, AuditChainHead.last_sha256).where(
+                AuditChainHead.id == 1
+            )
+        ).first()
+        seq, prev = (row.last_seq, row.last_sha256) if row is not None else (0, GENESIS)
+    else:
+        head = _locked_head(session)
+        seq, prev = head.last_seq, head.last_sha256
+    # After the lock: whatever another sealer sealed before us is visible by now.
     pending = session.execute(
         select(*(getattr(AuditEvent, name) for name in _HASHED_COLUMNS))
-        .where(AuditEvent.chain_seq.is_(None))
+        .where(_UNSEALED)
         .order_by(AuditEvent.id)
         .limit(batch)
     ).all()
     seals = []
-    seq, prev = head.last_seq, head.last_sha256
     for row in pending:
         seq, sha = seq + 1, entry_hash(prev, _hashed_fields(row))
         seals.append({"id": row.id, "chain_seq": seq, "prev_sha256": prev, "sha256": sha})
         prev = sha
-    if seals:
+    if seals and postgres:
+        session.execute(
+            text("SELECT seal_audit_events(CAST(:seals AS jsonb))"), {"seals": json.dumps(seals)}
+        )
+    elif seals:
         # One executemany UPDATE by primary key; the rows are not loaded as objects.
         session.execute(update(AuditEvent), seals)
         head.last_seq, head.last_sha256 = seq, prev
@@ -202,48 +235,184 @@ class ChainReport:
     first_broken_seq: int | None
     problem: str | None
     pending: int = 0
+    # Where an intact chain ends: what a checkpoint signs.
+    last_seq: int = 0
+    last_sha256: str = GENESIS
 
     @property
     def intact(self) -> bool:
-        return self.first_broken_seq is None
+        return self.problem is None
 
 
-def verify_chain(session: Session, *, batch: int = 5000) -> ChainReport:
-    """Walk the sealed chain in order; name the first entry that was changed or removed."""
-    expected_prev, expected_seq, checked = GENESIS, 1, 0
-    while True:
-        rows = list(
-            session.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.chain_seq >= expected_seq)
-                .order_by(AuditEvent.chain_seq)
-                .limit(batch)
-            )
+class ChainAnchor(Protocol):
+    """A hash the chain must still hold at a place, kept outside the database (a checkpoint)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+class _Unreadable(Exception):
+    """A sealed row whose columns cannot be turned into the fields its hash covers."""
+
+
+_RAW_COLUMNS = ("occurred_at", "details")
+
+
+def _readers(session: Session) -> dict[str, Any]:
+    """The column types' own result conversions, applied row by row so one bad row is a
+    sentence instead of an exception that ends the whole walk."""
+    dialect = session.get_bind().dialect
+    table = AuditEvent.__table__
+    return {
+        name: table.c[name].type.dialect_impl(dialect).result_processor(dialect, None)
+        for name in _RAW_COLUMNS
+    }
+
+
+def _raw_fields(row: Any, readers: dict[str, Any]) -> dict[str, Any]:
+    values = {name: getattr(row, name) for name in _HASHED_COLUMNS}
+    try:
+        reader = readers["occurred_at"]
+        moment = reader(values["occurred_at"]) if reader else values["occurred_at"]
+        if not isinstance(moment, datetime):
+            raise ValueError
+    except (ValueError, TypeError) as exc:
+        raise _Unreadable("its time is not a time") from exc
+    try:
+        reader = readers["details"]
+        details = reader(values["details"]) if reader else values["details"]
+        if not isinstance(details, dict | None):
+            raise ValueError
+    except (ValueError, TypeError) as exc:
+        raise _Unreadable("its details are not JSON") from exc
+    values["occurred_at"], values["details"] = moment, details
+    return _hashed_fields(SimpleNamespace(**values))
+
+
+def _sealed_rows(session: Session, *, from_seq: int, batch: int) -> list[Any]:
+    # Time and details come back untouched by their types: `_raw_fields` converts them.
+    columns = [
+        type_coerce(getattr(AuditEvent, name), NullType()).label(name)
+        if name in _RAW_COLUMNS
+        else getattr(AuditEvent, name)
+        for name in _HASHED_COLUMNS
+    ]
+    return list(
+        session.execute(
+            select(*columns, AuditEvent.chain_seq, AuditEvent.prev_sha256, AuditEvent.sha256)
+            .where(AuditEvent.chain_seq >= from_seq)
+            .order_by(AuditEvent.chain_seq)
+            .limit(batch)
         )
-        if not rows:
-            break
-        for event in rows:
-            if event.chain_seq != expected_seq:
-                return ChainReport(checked, expected_seq, f"entry {expected_seq} is missing")
-            if event.prev_sha256 != expected_prev:
-                return ChainReport(
-                    checked, expected_seq, f"entry {expected_seq} does not follow the one before"
-                )
-            if entry_hash(expected_prev, _hashed_fields(event)) != event.sha256:
-                return ChainReport(checked, expected_seq, f"entry {expected_seq} was changed")
-            expected_prev, expected_seq, checked = event.sha256, expected_seq + 1, checked + 1
-        session.expunge_all()
-    head = session.get(AuditChainHead, 1)
-    last = expected_seq - 1
-    if head is not None and (head.last_seq != last or head.last_sha256 != expected_prev):
-        return ChainReport(checked, expected_seq, f"entries after {last} were removed")
-    pending = (
-        session.scalar(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.chain_seq.is_(None))
-        )
-        or 0
     )
-    return ChainReport(checked, None, None, pending=pending)
+
+
+def consistent_snapshot(session: Session) -> None:
+    """Read the whole walk and the head from one snapshot (PostgreSQL), so entries sealed by a
+    worker meanwhile do not look like a head that ran ahead of the chain. Call it first."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def verify_chain(
+    session: Session,
+    *,
+    checkpoints: Sequence[ChainAnchor] = (),
+    since: tuple[int, str] | None = None,
+    batch: int = 5000,
+) -> ChainReport:
+    """Walk the sealed chain in order; name the first entry that was changed or removed.
+
+    Each checkpoint pins the hash of one entry, and through the links every entry before it:
+    a chain rewritten and re-hashed, cut short or emptied fails at the first checkpoint it
+    no longer matches. `since=(seq, sha256)` starts the walk at an entry known to be good.
+    """
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    if since is not None and since[0] > 0:
+        known = session.scalar(select(AuditEvent.sha256).where(AuditEvent.chain_seq == since[0]))
+        if known != since[1]:
+            return ChainReport(0, since[0], f"entry {since[0]} is gone or was changed")
+        expected_prev, expected_seq = since[1], since[0] + 1
+    anchors: dict[int, ChainAnchor] = {}
+    for anchor in sorted(checkpoints, key=lambda a: a.seq):
+        anchors.setdefault(anchor.seq, anchor)
+    readers = _readers(session)
+
+    def broken(seq: int | None, problem: str) -> ChainReport:
+        return ChainReport(checked, seq, problem)
+
+    while rows := _sealed_rows(session, from_seq=expected_seq, batch=batch):
+        for index, row in enumerate(rows):
+            seq = row.chain_seq
+            twin = index + 1 < len(rows) and rows[index + 1].chain_seq == seq
+            if seq < expected_seq or twin:
+                return broken(seq, f"entry {seq} appears more than once")
+            if seq != expected_seq:
+                return broken(expected_seq, f"entry {expected_seq} is missing")
+            if row.sha256 is None:
+                return broken(seq, f"entry {seq} has no hash")
+            if row.prev_sha256 != expected_prev:
+                return broken(seq, f"entry {seq} does not follow the one before")
+            try:
+                fields = _raw_fields(row, readers)
+            except _Unreadable as exc:
+                return broken(seq, f"entry {seq} cannot be read: {exc}")
+            if entry_hash(expected_prev, fields) != row.sha256:
+                return broken(seq, f"entry {seq} was changed")
+            pinned = anchors.get(seq)
+            if pinned is not None and pinned.sha256 != row.sha256:
+                return broken(seq, f"entry {seq} is not the one {pinned.label} signed")
+            expected_prev, expected_seq, checked = row.sha256, seq + 1, checked + 1
+    last = expected_seq - 1
+    beyond = [a for s, a in anchors.items() if s > last]
+    if beyond:
+        return broken(
+            beyond[0].seq,
+            f"entry {beyond[0].seq}, signed by {beyond[0].label}, is gone "
+            f"(the chain ends at entry {last})",
+        )
+    head = session.execute(
+        select(AuditChainHead.last_seq, AuditChainHead.last_sha256).where(AuditChainHead.id == 1)
+    ).first()
+    if head is None and last > 0:
+        return broken(None, "the chain head (audit_chain_head) is missing")
+    if head is not None:
+        if head.last_seq > last:
+            return broken(
+                last + 1,
+                f"entries after {last} were removed (the chain head names entry {head.last_seq})",
+            )
+        if head.last_seq < last:
+            return broken(
+                head.last_seq + 1,
+                f"the chain head names entry {head.last_seq}, but the chain goes on to "
+                f"entry {last}",
+            )
+        if head.last_sha256 != expected_prev:
+            return broken(last, f"the chain head does not hold the hash of entry {last}")
+    stray = session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.chain_seq.is_(None),
+            or_(AuditEvent.sha256.is_not(None), AuditEvent.prev_sha256.is_not(None)),
+        )
+        .order_by(AuditEvent.id)
+        .limit(1)
+    )
+    if stray is not None:
+        return broken(
+            None,
+            f"the hash of the entry with id {stray} was written outside the sealer "
+            "(it has no place in the chain)",
+        )
+    pending = session.scalar(select(func.count()).select_from(AuditEvent).where(_UNSEALED)) or 0
+    return ChainReport(
+        checked, None, None, pending=pending, last_seq=last, last_sha256=expected_prev
+    )
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,10 @@ class IdPosition(Position):
     id: Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
+class LinePosition(Position):
+    line: Annotated[int, Field(ge=0, le=2**31)]
+
+
 class CodePosition(Position):
     code: Annotated[str, Field(max_length=20, pattern=r"^[0-9.]+$")]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -157,3 +159,40 @@ def test_audit_filters_take_a_time_zone(client, keys) -> None:
     assert naive.status_code == 422
     aware = client.get(URL, params={"since": "2026-01-01T00:00:00+08:00"}, headers=keys.auditor)
     assert aware.status_code == 200
+
+
+def test_checkpoints_are_listed_for_admin_and_auditor(
+    client, keys, settings, sessionmaker_, tmp_path
+) -> None:
+    from app.services.audit_checkpoints import write_checkpoint
+    from app.services.signer import load_signer
+
+    settings.audit_checkpoint_file = tmp_path / "checkpoints.jsonl"
+    checkpoints_url = "/api/v1/audit-checkpoints"
+    assert client.get(checkpoints_url, headers=keys.admin).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
+    signer = load_signer(settings)
+    for _ in range(3):
+        client.get("/api/v1/me", headers=keys.admin)
+        client.post("/api/v1/api-keys", json={"name": "x", "role": "auditor"}, headers=keys.admin)
+        with session_scope(sessionmaker_) as session:
+            seal_pending(session)
+        with session_scope(sessionmaker_) as session:
+            write_checkpoint(session, signer=signer, path=settings.checkpoint_path)
+    assert client.get(checkpoints_url).status_code == 401
+    assert client.get(checkpoints_url, headers=keys.operator).status_code == 403
+    first = client.get(checkpoints_url, params={"limit": 2}, headers=keys.auditor).json()
+    assert [c["line"] for c in first["items"]] == [1, 2]
+    assert first["items"][0]["certificate_sha256"] == signer.certificate_sha256
+    rest = client.get(
+        checkpoints_url, params={"limit": 2, "cursor": first["next_cursor"]}, headers=keys.admin
+    ).json()
+    assert [c["line"] for c in rest["items"]] == [3] and rest["next_cursor"] is None
+    seqs = [c["seq"] for c in first["items"] + rest["items"]]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    lines = settings.checkpoint_path.read_text().splitlines()
+    assert json.loads(lines[2]) == {k: v for k, v in rest["items"][0].items() if k != "line"}
+    bad = client.get(checkpoints_url, params={"cursor": "nope"}, headers=keys.admin)
+    assert bad.status_code == 422

@@ -41,7 +41,13 @@ ODD_CURSORS = [
 
 @pytest.mark.parametrize(
     "path",
-    [RESIDENTS, "/api/v1/letters", "/api/v1/audit-events", "/api/v1/regions"],
+    [
+        RESIDENTS,
+        "/api/v1/letters",
+        "/api/v1/audit-events",
+        "/api/v1/regions",
+        "/api/v1/audit-checkpoints",
+    ],
 )
 @pytest.mark.parametrize("value", ODD_CURSORS, ids=lambda v: json.dumps(v)[:40])
 def test_odd_cursors_are_422(client, keys, path: str, value: object) -> None:
