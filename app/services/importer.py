@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.domain.masking import mask_nik
 from app.domain.nik import NikError, normalize_nik
 from app.domain.recording import RecordingStatus
+from app.domain.text import csv_unescape
 from app.errors import InvalidInput, clean_validation_msg, field_error
 from app.models import Region, Resident
 from app.models._types import utcnow
@@ -55,6 +56,7 @@ __all__ = [
     "BATCH_SIZE",
     "IMPORT_COLUMNS",
     "REQUIRED_COLUMNS",
+    "TEXT_COLUMNS",
     "ImportProgress",
     "RejectSink",
     "check_utf8",
@@ -71,6 +73,9 @@ IMPORT_COLUMNS: tuple[str, ...] = (*bulk.RESIDENT_COLUMNS, "recording_status_at"
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     c for c in bulk.RESIDENT_COLUMNS if ResidentCreate.model_fields[c].is_required()
 )
+# Free text a person typed: the export escapes a cell a spreadsheet would run as a formula,
+# and the import undoes that escape (app.domain.text.csv_escape).
+TEXT_COLUMNS: tuple[str, ...] = ("full_name", "birth_place", "occupation", "address")
 _ENUM_FIELDS = frozenset(
     {
         "sex",
@@ -83,6 +88,10 @@ _ENUM_FIELDS = frozenset(
     }
 )
 _CLOCK_SKEW = timedelta(minutes=5)
+TAKEN_ELSEWHERE = (
+    "this NIK is already registered outside your kelurahan; "
+    "ask the Disdukcapil office to move the resident"
+)
 _IMPORT_NOTE = "status from import"
 
 
@@ -419,6 +428,7 @@ class _Import:
         # Free-text columns (all required) are copied; the others translated one by one.
         self.plain = [(c, i) for c, i in self.index.items() if c not in _CONVERTERS
                       and c != "recording_status_at"]  # fmt: skip
+        self.text = [c for c in TEXT_COLUMNS if c in self.index]
         self.plan = [
             (c, i, _CONVERTERS[c], c in REQUIRED_COLUMNS)
             for c, i in self.index.items()
@@ -459,6 +469,8 @@ class _Import:
             )
             return line, fields, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
         data = {column: fields[i].strip() for column, i in self.plain}
+        for column in self.text:
+            data[column] = csv_unescape(data[column])
         if "" in data.values():
             for column in [c for c, v in data.items() if not v]:
                 errors.append(RowFieldError(field=column, msg="is empty; a value is required"))
@@ -608,11 +620,9 @@ class _Import:
     ) -> None:
         line, fields, nik = read[0], read[1], read[2]
         if not self.actor.sees_kelurahan(old.kelurahan_code):
-            msg = (
-                f"this resident is registered in kelurahan {old.kelurahan_code}, outside your "
-                "key's kelurahan"
-            )
-            self.reject(line, nik, fields, [RowFieldError(field="kelurahan_code", msg=msg)])
+            # The clerk must know the NIK is taken; where, by whom, and whether the row
+            # would change anything is another kelurahan's business.
+            self.reject(line, nik, fields, [RowFieldError(field="nik", msg=TAKEN_ELSEWHERE)])
             return
         status = values["recording_status"]
         status_changed = self.status_given and status != old.recording_status

@@ -169,6 +169,17 @@ BAD_ROWS = [
     ("empty required cell", {"full_name": " "}, "full_name", "empty"),
     ("bad rt", {"rt": "1000"}, "rt", "001 to 999"),
     (
+        "line break in a name",
+        {"full_name": "MARIA\nBerlaku sampai 2099"},
+        "full_name",
+        "line breaks are not allowed",
+    ),
+    ("U+2028 in an address", {"address": "JL. A\u2028RT 001"}, "address", "line breaks"),
+    ("bidi override in an occupation", {"occupation": "GURU\u202e"}, "occupation", "U+202E"),
+    ("NUL in a birth place", {"birth_place": "KUPANG\x00"}, "birth_place", "U+0000"),
+    ("zero-width space in a name", {"full_name": "MA\u200bRIA"}, "full_name", "U+200B"),
+    ("name too long", {"full_name": "A" * 121}, "full_name", "at most 120"),
+    (
         "naive recording_status_at",
         {"recording_status": "bio_captured", "recording_status_at": "2016-09-01 10:00"},
         "recording_status_at",
@@ -301,7 +312,8 @@ def test_kelurahan_key_imports_only_its_own_kelurahan(sessionmaker_) -> None:  #
     do_import(sessionmaker_, to_csv([other]))
     moved = do_import(sessionmaker_, to_csv([other | {"kelurahan_code": KELURAHAN}]), actor=clerk)
     assert moved.rejected == 1
-    assert "outside your key's kelurahan" in moved.rejected_rows[0].errors[0].msg
+    assert "registered outside your kelurahan" in moved.rejected_rows[0].errors[0].msg
+    assert OTHER_KELURAHAN not in moved.model_dump_json()
 
 
 def test_rejected_rows_reach_the_sink_as_sent(sessionmaker_) -> None:  # type: ignore[no-untyped-def]
