@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["CSV_TRIGGERS", "TextError", "clean_line", "csv_escape", "csv_unescape"]
+__all__ = [
+    "CSV_TRIGGERS",
+    "TextError",
+    "clean_line",
+    "csv_defuse",
+    "csv_escape",
+    "csv_unescape",
+]
 
 _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
@@ -69,3 +76,10 @@ def csv_unescape(value: str) -> str:
     """Undo csv_escape(): drop a leading ' that stands before a trigger or another '."""
     # A name such as 'ABDUL written by hand keeps its quote: only an escape is removed.
     return value[1:] if value[:1] == "'" and value[1:2] in _ESCAPED else value
+
+
+def csv_defuse(value: str) -> str:
+    """A cell copied back as it was sent (an errors file to fix and import again): a leading '
+    only where a spreadsheet would run it, which the import then takes off again."""
+    # Unlike csv_escape, a leading ' stays as sent: the import reads the cell as it was.
+    return f"'{value}" if value[:1] in CSV_TRIGGERS else value

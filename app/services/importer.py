@@ -73,8 +73,8 @@ IMPORT_COLUMNS: tuple[str, ...] = (*bulk.RESIDENT_COLUMNS, "recording_status_at"
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     c for c in bulk.RESIDENT_COLUMNS if ResidentCreate.model_fields[c].is_required()
 )
-# Free text a person typed: the export escapes a cell a spreadsheet would run as a formula,
-# and the import undoes that escape (app.domain.text.csv_escape).
+# Free text a person typed: the export escapes a cell a spreadsheet would run as a formula
+# (app.domain.text.csv_escape); the import undoes such an escape in any cell.
 TEXT_COLUMNS: tuple[str, ...] = ("full_name", "birth_place", "occupation", "address")
 _ENUM_FIELDS = frozenset(
     {
@@ -428,7 +428,6 @@ class _Import:
         # Free-text columns (all required) are copied; the others translated one by one.
         self.plain = [(c, i) for c, i in self.index.items() if c not in _CONVERTERS
                       and c != "recording_status_at"]  # fmt: skip
-        self.text = [c for c in TEXT_COLUMNS if c in self.index]
         self.plan = [
             (c, i, _CONVERTERS[c], c in REQUIRED_COLUMNS)
             for c, i in self.index.items()
@@ -455,10 +454,15 @@ class _Import:
         if self.sink:
             self.sink.add(fields, errors)
 
-    def read(self, line: int, fields: list[str]) -> _Read:
+    def read(self, line: int, sent: list[str]) -> _Read:
         """Translate labels and dates, and run the checks that need no model."""
         errors: list[RowFieldError] = []
         index = self.index
+        # Cells our export (or an errors file) wrote as '=... read as what was meant; the
+        # rejected-row sink still gets the row as sent.
+        fields = sent
+        if "'" in "".join(sent):  # a tenth of the cost of looking at each cell
+            fields = [csv_unescape(f) if f[:1] == "'" else f for f in sent]
         raw_nik = fields[index["nik"]].strip() if len(fields) > index["nik"] else ""
         data: dict[str, Any] = {}
         status_at: datetime | None = None
@@ -467,10 +471,8 @@ class _Import:
                 f"has {len(fields)} fields but the header has {len(self.header)}; "
                 "check the delimiter and the quotes"
             )
-            return line, fields, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
+            return line, sent, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
         data = {column: fields[i].strip() for column, i in self.plain}
-        for column in self.text:
-            data[column] = csv_unescape(data[column])
         if "" in data.values():
             for column in [c for c, v in data.items() if not v]:
                 errors.append(RowFieldError(field=column, msg="is empty; a value is required"))
@@ -514,7 +516,7 @@ class _Import:
                 "of its own kelurahan"
             )
             errors.append(RowFieldError(field="kelurahan_code", msg=msg))
-        return line, fields, nik, data, status_at, errors
+        return line, sent, nik, data, status_at, errors
 
     def unchanged_fast(self, data: dict[str, Any], old: Any) -> bool:
         """The row equals a stored (hence once validated) resident: nothing to validate."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.text import TextError, clean_line, csv_escape, csv_unescape
+from app.domain.text import TextError, clean_line, csv_defuse, csv_escape, csv_unescape
 
 
 @pytest.mark.parametrize(
@@ -76,3 +76,11 @@ def test_csv_unescape_keeps_a_quote_written_by_hand() -> None:
     # A SIAK file with a name that begins with ' (not our escape) keeps it.
     assert csv_unescape("'ABDUL") == "'ABDUL"
     assert csv_unescape("'=1") == "=1"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_csv_defuse_keeps_a_cell_as_sent_yet_never_a_formula(value: str) -> None:
+    defused = csv_defuse(value)
+    assert defused[:1] not in {"=", "+", "-", "@", "\t", "\r"}
+    # What the import reads from the defused cell is what it read from the cell as sent.
+    assert csv_unescape(defused) == csv_unescape(value)

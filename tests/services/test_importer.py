@@ -338,14 +338,25 @@ def test_export_then_import_changes_nothing(sessionmaker_) -> None:  # type: ign
                 recording_status_at="2016-03-04T05:06:07+00:00") for d in range(1, 4)]  # fmt: skip
     rows.append(row(birth_date="2001-05-06", full_name="ANAK  KECIL", blood_type="B+",
                     citizenship="WNA", has_itap="YA", residency_status="moved_out"))  # fmt: skip
+    # Cells a spreadsheet would run as formulas, and a name that really begins with '.
+    rows.append(row(birth_date="1977-07-01", full_name='=HYPERLINK("http://x","y")',
+                    birth_place="@SUM(A1)", occupation="-1", address="+62 812 000"))  # fmt: skip
+    rows.append(row(birth_date="1977-07-02", full_name="'ABDUL", address="''"))
     do_import(sessionmaker_, to_csv(rows))
     exported = b"".join(export_csv(sessionmaker_, filters=ResidentFilters(), actor=SYSTEM,
                                    chunk_size=2))  # fmt: skip
     header, *lines = exported.decode().splitlines()
     assert header.split(",") == list(EXPORT_COLUMNS)
-    assert len(lines) == 4
+    assert len(lines) == 6
+    assert not [c for r in csv.reader(lines) for c in r if c[:1] in ("=", "+", "-", "@")]
     report = do_import(sessionmaker_, exported)
-    assert (report.unchanged, report.inserted, report.updated, report.rejected) == (4, 0, 0, 0)
+    assert (report.unchanged, report.inserted, report.updated, report.rejected) == (6, 0, 0, 0)
+    assert {r.full_name for r in stored(sessionmaker_).values()} >= {
+        '=HYPERLINK("http://x","y")',
+        "'ABDUL",
+    }
+    again = b"".join(export_csv(sessionmaker_, filters=ResidentFilters(), actor=SYSTEM))
+    assert again == exported
     with session_scope(sessionmaker_) as session:
         assert session.scalar(select(func.count()).select_from(RecordingEvent)) == 3
 
