@@ -317,6 +317,8 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Lines of `text` no wider than `width`: broken at spaces, and inside a word that is
     wider than a line by itself (reportlab's simpleSplit lets it run past the margin)."""
     lines: list[str] = []
+    # A line break stored before free text was checked must not print as a line of its own.
+    text = " ".join(text.split())
     for line in simpleSplit(text, font, size, width):
         if pdfmetrics.stringWidth(line, font, size) <= width:
             lines.append(line)

@@ -350,3 +350,26 @@ def test_text_too_wide_for_the_page_is_a_422_and_uses_no_number(client, keys) ->
     fits = _issue(client, keys, resident["nik"], purpose="Bank")
     assert fits.status_code == 201, fits.text
     assert "/0001/" in fits.json()["number"]
+
+
+def test_a_line_break_stored_before_the_check_prints_no_line_of_its_own(
+    client, keys, sessionmaker_
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from app.db import session_scope
+    from app.models import Resident
+
+    resident = _resident(client, keys)
+    with session_scope(sessionmaker_) as session:  # as an older version could store it
+        session.execute(
+            update(Resident)
+            .where(Resident.nik == resident["nik"])
+            .values(occupation="GURU\nBerlaku sampai dengan 31 Desember 2099")
+        )
+    letter = _issue(client, keys, resident["nik"])
+    assert letter.status_code == 201, letter.text
+    pdf = client.get(letter.json()["document"]["url"], headers=keys.operator).content
+    lines = _text(pdf).splitlines()
+    assert not [line for line in lines if line.startswith("Berlaku sampai")]
+    assert any("GURU Berlaku sampai" in line for line in lines)
