@@ -18,6 +18,7 @@ import click
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.domain.recording import RecordingStatus
+from app.domain.text import csv_defuse
 from app.errors import DomainError
 from app.schemas.importer import ImportMode, ImportReport, RowFieldError
 from app.services.access import SYSTEM
@@ -75,7 +76,9 @@ class _ErrorsCsv:
 
     def add(self, fields: list[str], errors: list[RowFieldError]) -> None:
         assert self.writer is not None
-        self.writer.writerow([*fields, "; ".join(f"{e.field}: {e.msg}" for e in errors)])
+        # The clerk opens this file in a spreadsheet: a cell sent as =... must not run there.
+        cells = [csv_defuse(f) for f in fields]
+        self.writer.writerow([*cells, "; ".join(f"{e.field}: {e.msg}" for e in errors)])
 
 
 def _summary(report: ImportReport) -> str:

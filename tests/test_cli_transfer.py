@@ -158,3 +158,33 @@ def test_killed_import_leaves_whole_batches_and_a_rerun_completes_it(
     assert _count(tmp_path, "SELECT count(*) FROM recording_events WHERE source = 'import'") == (
         recorded
     )
+
+
+def test_cli_export_and_errors_csv_never_hold_a_formula(tmp_path: Path) -> None:
+    from tests.services.test_importer import row, to_csv
+
+    hostile = row(birth_date="1981-01-01", full_name='=HYPERLINK("http://x","y")', address="-1")
+    bad = row(birth_date="1981-01-02", full_name="@SUM(A1)", religion="=1+1")
+    source = tmp_path / "in.csv"
+    source.write_bytes(to_csv([hostile, bad]))
+    errors = tmp_path / "errors.csv"
+    result = skk(tmp_path, "import", str(source), "--partial", "--errors-csv", str(errors))
+    assert "1 inserted" in result.stdout, result.stdout + result.stderr
+    out = tmp_path / "out.csv"
+    assert skk(tmp_path, "export", str(out)).returncode == 0
+    for path in (out, errors):
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            cells = [c for r in csv.reader(handle) for c in r]
+        assert cells and not [c for c in cells if c[:1] in ("=", "+", "-", "@")], path
+    [exported] = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert exported["full_name"] == '\'=HYPERLINK("http://x","y")'
+    # The errors file, fixed, imports the name as it was sent.
+    with open(errors, encoding="utf-8-sig", newline="") as handle:
+        [rejected] = list(csv.DictReader(handle))
+    rejected["religion"] = "ISLAM"
+    del rejected["errors"]
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_bytes(to_csv([rejected]))
+    assert "1 inserted" in skk(tmp_path, "import", str(fixed)).stdout
+    names = _count(tmp_path, "SELECT count(*) FROM residents WHERE full_name = '@SUM(A1)'")
+    assert names == 1

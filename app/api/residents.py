@@ -13,7 +13,7 @@ from app.api.idempotency import body_bytes, run_idempotent
 from app.api.problems import problem_responses
 from app.api.responses import model_response
 from app.domain.recording import RecordingStatus
-from app.schemas.common import KelurahanCode, Page
+from app.schemas.common import KelurahanCode, Page, SearchText
 from app.schemas.resident import (
     RecordingEventCreate,
     RecordingEventRead,
@@ -37,10 +37,8 @@ async def resident_filters(
     recording_status: RecordingStatus | None = None,
     wajib_ktp: bool | None = None,
     q: Annotated[
-        str | None,
-        Query(
-            min_length=1, max_length=120, description="Name prefix, or NIK (or its first digits)"
-        ),
+        SearchText | None,
+        Query(description="Name prefix, or NIK (or its first digits)"),
     ] = None,
 ) -> ResidentFilters:
     """The list filters shared by the list and the export."""

@@ -33,6 +33,7 @@ __all__ = [
     "INFO_KEY_LETTER_NUMBER",
     "INFO_KEY_VERIFICATION_TOKEN",
     "LetterContent",
+    "LetterDoesNotFit",
     "Office",
     "Signatory",
     "format_nip",
@@ -45,6 +46,10 @@ INFO_KEY_VERIFICATION_TOKEN = "SKKVerificationToken"
 INFO_KEY_LETTER_NUMBER = "SKKLetterNumber"
 
 WORDINGS = ("not_recorded", "in_process")
+
+
+class LetterDoesNotFit(ValueError):
+    """The content needs more than one page even in the smallest body font."""
 
 
 @dataclass(frozen=True)
@@ -295,19 +300,50 @@ CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 MIN_BOTTOM = 12 * mm
 BODY_SIZE = 10.5
 BODY_LEADING = 14.5
+# Long names, addresses or purposes shrink the body text (the resident table and the
+# paragraphs) step by step until the page holds it; 8 pt is still readable when printed.
+BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
 _RED = Color(0.75, 0.05, 0.05)
 _WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.18)
 DEVELOPMENT_WARNING = "TANDA TANGAN PENGEMBANGAN — TIDAK SAH"
 DEVELOPMENT_WARNING_EN = "Development signature — not valid"
 
 
-def _paragraph(c: rl_canvas.Canvas, text: str, y: float, *, indent: float = 0) -> float:
+def _leading(size: float) -> float:
+    return BODY_LEADING if size == BODY_SIZE else size * BODY_LEADING / BODY_SIZE
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of `text` no wider than `width`: broken at spaces, and inside a word that is
+    wider than a line by itself (reportlab's simpleSplit lets it run past the margin)."""
+    lines: list[str] = []
+    # A line break stored before free text was checked must not print as a line of its own.
+    text = " ".join(text.split())
+    for line in simpleSplit(text, font, size, width):
+        if pdfmetrics.stringWidth(line, font, size) <= width:
+            lines.append(line)
+            continue
+        part, used = "", 0.0
+        for ch in line:
+            w = pdfmetrics.stringWidth(ch, font, size)
+            if part and used + w > width:
+                lines.append(part)
+                part, used = "", 0.0
+            part, used = part + ch, used + w
+        if part:
+            lines.append(part)
+    return lines
+
+
+def _paragraph(
+    c: rl_canvas.Canvas, text: str, y: float, *, indent: float = 0, size: float = BODY_SIZE
+) -> float:
     """Draw wrapped body text from baseline y; return the next free baseline."""
     width = CONTENT_WIDTH - indent
-    c.setFont(_REGULAR, BODY_SIZE)
-    for line in simpleSplit(text, _REGULAR, BODY_SIZE, width):
+    c.setFont(_REGULAR, size)
+    for line in _wrap(text, _REGULAR, size, width):
         c.drawString(MARGIN_LEFT + indent, y, line)
-        y -= BODY_LEADING
+        y -= _leading(size)
     return y - 4
 
 
@@ -357,11 +393,11 @@ def _draw_letterhead(c: rl_canvas.Canvas, office: Office) -> float:
     c.drawCentredString(centre, y, office.government.upper())
     y -= 18
     c.setFont(_BOLD, 14.5)
-    for line in simpleSplit(office.agency.upper(), _BOLD, 14.5, CONTENT_WIDTH):
+    for line in _wrap(office.agency.upper(), _BOLD, 14.5, CONTENT_WIDTH):
         c.drawCentredString(centre, y, line)
         y -= 17
     c.setFont(_REGULAR, 9)
-    for line in simpleSplit(office.address, _REGULAR, 9, CONTENT_WIDTH):
+    for line in _wrap(office.address, _REGULAR, 9, CONTENT_WIDTH):
         c.drawCentredString(centre, y + 2, line)
         y -= 11
     # The classic Indonesian letterhead rule: a thick line over a thin one.
@@ -387,7 +423,9 @@ def _draw_title(c: rl_canvas.Canvas, number: str, y: float) -> float:
     return y - 26
 
 
-def _draw_resident_table(c: rl_canvas.Canvas, content: LetterContent, y: float) -> float:
+def _draw_resident_table(
+    c: rl_canvas.Canvas, content: LetterContent, y: float, size: float = BODY_SIZE
+) -> float:
     indent = 8 * mm
     label_x = MARGIN_LEFT + indent
     colon_x = label_x + 40 * mm
@@ -396,13 +434,13 @@ def _draw_resident_table(c: rl_canvas.Canvas, content: LetterContent, y: float) 
     for label, value in _resident_rows(content):
         bold = label == "Nama"
         font = _BOLD if bold else _REGULAR
-        c.setFont(_REGULAR, BODY_SIZE)
+        c.setFont(_REGULAR, size)
         c.drawString(label_x, y, label)
         c.drawString(colon_x, y, ":")
-        c.setFont(font, BODY_SIZE)
-        for line in simpleSplit(value, font, BODY_SIZE, value_width) or [""]:
+        c.setFont(font, size)
+        for line in _wrap(value, font, size, value_width) or [""]:
             c.drawString(value_x, y, line)
-            y -= BODY_LEADING
+            y -= _leading(size)
     return y - 6
 
 
@@ -555,7 +593,7 @@ def _draw_signature_block(c: rl_canvas.Canvas, content: LetterContent, y: float)
     c.setFont(_REGULAR, BODY_SIZE)
     c.drawString(block_x, y, f"{content.office.city}, {format_date_id(content.issued_on)}")
     y -= BODY_LEADING
-    for line in simpleSplit(content.signatory.title, _REGULAR, BODY_SIZE, block_w):
+    for line in _wrap(content.signatory.title, _REGULAR, BODY_SIZE, block_w):
         c.drawString(block_x, y, line)
         y -= BODY_LEADING
     y = _draw_stamp(c, content, block_x, y - 4, block_w) - 16
@@ -583,8 +621,26 @@ def _draw_development_watermark(c: rl_canvas.Canvas) -> None:
 
 
 def render_letter(content: LetterContent) -> bytes:
-    """Render the letter as an unsigned one-page A4 PDF (deterministic bytes)."""
+    """Render the letter as an unsigned one-page A4 PDF (deterministic bytes).
+
+    Raises LetterDoesNotFit when the content needs more than one page even with the body
+    text at its smallest size.
+    """
     _ensure_fonts()
+    statement = _statement(content)  # validates wording before drawing anything
+    for size in BODY_SIZES:
+        pdf = _render(content, statement, size)
+        if pdf is not None:
+            return pdf
+    # Printing over the page edge would cut off the signature block; the caller must
+    # shorten the free-text fields (or the office texts in the settings).
+    raise LetterDoesNotFit(
+        "letter content does not fit on one page; shorten the address, purpose or office texts"
+    )
+
+
+def _render(content: LetterContent, statement: str, size: float) -> bytes | None:
+    """The letter with the body text at `size`, or None when it does not fit the page."""
     buffer = io.BytesIO()
     # invariant=True fixes the timestamp and document ID so output is reproducible.
     c = rl_canvas.Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
@@ -602,7 +658,6 @@ def render_letter(content: LetterContent) -> bytes:
     c.setSubject("Surat Keterangan Kependudukan")
     c.setCreator("SKK service")
 
-    statement = _statement(content)  # validates wording before drawing anything
     y = _draw_letterhead(c, content.office)
     y = _draw_title(c, content.number, y)
     y = _paragraph(
@@ -610,37 +665,37 @@ def render_letter(content: LetterContent) -> bytes:
         f"Yang bertanda tangan di bawah ini, {content.signatory.title}, "
         "dengan ini menerangkan bahwa:",
         y,
+        size=size,
     )
-    y = _draw_resident_table(c, content, y - 2)
-    y = _paragraph(c, statement, y)
+    y = _draw_resident_table(c, content, y - 2, size)
+    y = _paragraph(c, statement, y, size=size)
     y = _paragraph(
         c,
         "Surat keterangan ini berlaku sebagai pengganti KTP-el untuk keperluan "
         "administrasi kependudukan dan pelayanan publik selama KTP-el yang "
         "bersangkutan belum diterbitkan.",
         y,
+        size=size,
     )
     purpose = content.purpose.strip().rstrip(".")
-    y = _paragraph(c, f"Surat keterangan ini dipergunakan untuk: {purpose}.", y)
+    y = _paragraph(c, f"Surat keterangan ini dipergunakan untuk: {purpose}.", y, size=size)
     y = _paragraph(
         c,
         f"Surat keterangan ini mulai berlaku tanggal {format_date_id(content.valid_from)} "
         f"dan berlaku sampai dengan {format_date_id(content.valid_until)}.",
         y,
+        size=size,
     )
     y = _paragraph(
         c,
         "Demikian surat keterangan ini dibuat dengan sebenarnya untuk dapat "
         "dipergunakan sebagaimana mestinya.",
         y,
+        size=size,
     )
     bottom = _draw_signature_block(c, content, y - 6)
     if bottom < MIN_BOTTOM:
-        # Silently printing over the page edge would produce a letter with a
-        # cut-off signature block; the caller must shorten the free-text fields.
-        raise ValueError(
-            "letter content does not fit on one page; shorten the address, purpose or office texts"
-        )
+        return None
     if content.development_signature:
         _draw_development_watermark(c)
     c.showPage()

@@ -7,11 +7,19 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from app.data import known_regencies
 from app.domain.kk import parse_kk
 from app.domain.nik import parse_nik
+from app.domain.text import clean_line
 
 T = TypeVar("T")
 
@@ -110,7 +118,31 @@ KkNumber = Annotated[str, AfterValidator(_kk), Field(examples=["5371041503150003
 KelurahanCode = Annotated[str, AfterValidator(_kelurahan_code), Field(examples=["53.71.04.1001"])]
 RtRw = Annotated[str, BeforeValidator(_rt_rw), Field(examples=["007"])]
 PastDate = Annotated[date, AfterValidator(_not_future)]
-Name = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+def _single_line(value: object) -> object:
+    # Before the length check, so the limits count the text as it will be stored.
+    return clean_line(value) if isinstance(value, str) else value
+
+
+# Every free-text field: NFC, one line, no control or invisible format characters (refused
+# with a sentence naming the character), runs of spaces made one, trimmed. Each field has its
+# own limits; the validator is placed after them so that it runs first and the limits count
+# the text as it will be stored. The importer validates through the same models.
+ONE_LINE = BeforeValidator(_single_line)
+SingleLineText = Annotated[str, ONE_LINE]
+
+# The limits are what the one-page letter holds (tests/api/test_letters.py issues a letter
+# with every field at its longest).
+PersonName = Annotated[str, StringConstraints(min_length=1, max_length=120), ONE_LINE]
+PlaceName = Annotated[str, StringConstraints(min_length=1, max_length=80), ONE_LINE]
+Occupation = Annotated[str, StringConstraints(min_length=1, max_length=80), ONE_LINE]
+Address = Annotated[str, StringConstraints(min_length=1, max_length=150), ONE_LINE]
+Purpose = Annotated[str, StringConstraints(min_length=3, max_length=200), ONE_LINE]
+Reason = Annotated[str, StringConstraints(min_length=3, max_length=500), ONE_LINE]
+Note = Annotated[str, StringConstraints(max_length=500), ONE_LINE]
+KeyName = Annotated[str, StringConstraints(min_length=1, max_length=100), ONE_LINE]
+SearchText = Annotated[str, StringConstraints(min_length=1, max_length=120), ONE_LINE]
 
 
 class Page(BaseModel, Generic[T]):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.common import KelurahanCode, Role
+from app.schemas.common import KelurahanCode, KeyName, Role
 
 
 class ApiKeyCreate(BaseModel):
@@ -25,7 +24,7 @@ class ApiKeyCreate(BaseModel):
         },
     )
 
-    name: Annotated[str, Field(min_length=1, max_length=100)]
+    name: KeyName
     role: Role
     kelurahan_code: KelurahanCode | None = None
 

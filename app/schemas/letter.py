@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from app.schemas.common import Purpose, Reason
 
 
 class LetterStatus(StrEnum):
@@ -35,10 +36,10 @@ class LetterCreate(BaseModel):
         },
     )
 
-    # Longer texts would not fit the one-page letter.
-    purpose: Annotated[str, Field(min_length=3, max_length=200)]
+    # Printed on the signed letter: one clean line (a line break could add a false clause).
+    purpose: Purpose
     supersede: bool = False
-    supersede_reason: Annotated[str, Field(min_length=3, max_length=500)] | None = None
+    supersede_reason: Reason | None = None
 
     @model_validator(mode="after")
     def _reason_with_supersede(self) -> LetterCreate:
@@ -54,7 +55,7 @@ class LetterRevoke(BaseModel):
         json_schema_extra={"examples": [{"reason": "Diterbitkan untuk penduduk yang salah"}]},
     )
 
-    reason: Annotated[str, Field(min_length=3, max_length=500)]
+    reason: Reason
 
 
 class SignatoryRead(BaseModel):

@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.domain.recording import RecordingStatus
 from app.schemas.common import (
+    Address,
     BloodType,
     Citizenship,
     KelurahanCode,
     KkNumber,
     MaritalStatus,
-    Name,
     Nik,
+    Note,
+    Occupation,
     PastDate,
+    PersonName,
+    PlaceName,
     Religion,
     ResidencyStatus,
     RtRw,
     Sex,
 )
-
-
-def _squash_spaces(value: object) -> object:
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-CleanName = Annotated[Name, BeforeValidator(_squash_spaces)]
-# 150 characters: what fits on the letter's address line.
-Address = Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=150)]
 
 RESIDENT_EXAMPLE: dict[str, Any] = {
     "nik": "5371044108900001",
@@ -58,14 +53,14 @@ class _ResidentFields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kk_number: KkNumber
-    full_name: CleanName
-    birth_place: Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=80)]
+    full_name: PersonName
+    birth_place: PlaceName
     birth_date: PastDate
     sex: Sex
     blood_type: BloodType = BloodType.tidak_tahu
     religion: Religion
     marital_status: MaritalStatus
-    occupation: Annotated[str, BeforeValidator(_squash_spaces), Field(min_length=1, max_length=80)]
+    occupation: Occupation
     citizenship: Citizenship = Citizenship.WNI
     has_itap: bool = Field(False, description="WNA only: holds a permanent stay permit (ITAP)")
     address: Address
@@ -101,14 +96,14 @@ class ResidentUpdate(BaseModel):
     )
 
     kk_number: KkNumber | None = None
-    full_name: CleanName | None = None
-    birth_place: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    full_name: PersonName | None = None
+    birth_place: PlaceName | None = None
     birth_date: PastDate | None = None
     sex: Sex | None = None
     blood_type: BloodType | None = None
     religion: Religion | None = None
     marital_status: MaritalStatus | None = None
-    occupation: Annotated[str, Field(min_length=1, max_length=80)] | None = None
+    occupation: Occupation | None = None
     citizenship: Citizenship | None = None
     has_itap: bool | None = None
     address: Address | None = None
@@ -185,7 +180,7 @@ class RecordingEventCreate(BaseModel):
 
     status: RecordingStatus
     occurred_at: datetime | None = None
-    note: Annotated[str, Field(max_length=500)] | None = None
+    note: Note | None = None
 
 
 class RecordingEventRead(BaseModel):

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_scope
+from app.domain.text import csv_escape
 from app.models import Resident
 from app.services import audit
 from app.services.access import Principal
-from app.services.importer import IMPORT_COLUMNS
+from app.services.importer import IMPORT_COLUMNS, TEXT_COLUMNS
 from app.services.residents import ResidentFilters, filter_details, filtered_query
 
 EXPORT_COLUMNS = IMPORT_COLUMNS
@@ -31,9 +32,16 @@ def record_export(session: Session, *, filters: ResidentFilters, actor: Principa
     )
 
 
+# Positions (in a row without its leading id) of the cells a person typed; only these are
+# escaped: NIK, dates and codes come from the service and never start with a trigger.
+_TEXT_POSITIONS = tuple(EXPORT_COLUMNS.index(c) for c in TEXT_COLUMNS)
+
+
 def _csv_row(row: Any) -> tuple[Any, ...]:
     # (id, nik, ..., has_itap at 12, ..., recording_status_at last)
-    values = row[1:]
+    values = list(row[1:])
+    for i in _TEXT_POSITIONS:
+        values[i] = csv_escape(values[i])
     at = values[-1]
     return (
         *values[:11],

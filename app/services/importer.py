@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.domain.masking import mask_nik
 from app.domain.nik import NikError, normalize_nik
 from app.domain.recording import RecordingStatus
+from app.domain.text import csv_unescape
 from app.errors import InvalidInput, clean_validation_msg, field_error
 from app.models import Region, Resident
 from app.models._types import utcnow
@@ -55,6 +56,7 @@ __all__ = [
     "BATCH_SIZE",
     "IMPORT_COLUMNS",
     "REQUIRED_COLUMNS",
+    "TEXT_COLUMNS",
     "ImportProgress",
     "RejectSink",
     "check_utf8",
@@ -71,6 +73,9 @@ IMPORT_COLUMNS: tuple[str, ...] = (*bulk.RESIDENT_COLUMNS, "recording_status_at"
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(
     c for c in bulk.RESIDENT_COLUMNS if ResidentCreate.model_fields[c].is_required()
 )
+# Free text a person typed: the export escapes a cell a spreadsheet would run as a formula
+# (app.domain.text.csv_escape); the import undoes such an escape in any cell.
+TEXT_COLUMNS: tuple[str, ...] = ("full_name", "birth_place", "occupation", "address")
 _ENUM_FIELDS = frozenset(
     {
         "sex",
@@ -83,6 +88,10 @@ _ENUM_FIELDS = frozenset(
     }
 )
 _CLOCK_SKEW = timedelta(minutes=5)
+TAKEN_ELSEWHERE = (
+    "this NIK is already registered outside your kelurahan; "
+    "ask the Disdukcapil office to move the resident"
+)
 _IMPORT_NOTE = "status from import"
 
 
@@ -445,10 +454,15 @@ class _Import:
         if self.sink:
             self.sink.add(fields, errors)
 
-    def read(self, line: int, fields: list[str]) -> _Read:
+    def read(self, line: int, sent: list[str]) -> _Read:
         """Translate labels and dates, and run the checks that need no model."""
         errors: list[RowFieldError] = []
         index = self.index
+        # Cells our export (or an errors file) wrote as '=... read as what was meant; the
+        # rejected-row sink still gets the row as sent.
+        fields = sent
+        if "'" in "".join(sent):  # a tenth of the cost of looking at each cell
+            fields = [csv_unescape(f) if f[:1] == "'" else f for f in sent]
         raw_nik = fields[index["nik"]].strip() if len(fields) > index["nik"] else ""
         data: dict[str, Any] = {}
         status_at: datetime | None = None
@@ -457,7 +471,7 @@ class _Import:
                 f"has {len(fields)} fields but the header has {len(self.header)}; "
                 "check the delimiter and the quotes"
             )
-            return line, fields, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
+            return line, sent, raw_nik, data, None, [RowFieldError(field="row", msg=msg)]
         data = {column: fields[i].strip() for column, i in self.plain}
         if "" in data.values():
             for column in [c for c, v in data.items() if not v]:
@@ -502,7 +516,7 @@ class _Import:
                 "of its own kelurahan"
             )
             errors.append(RowFieldError(field="kelurahan_code", msg=msg))
-        return line, fields, nik, data, status_at, errors
+        return line, sent, nik, data, status_at, errors
 
     def unchanged_fast(self, data: dict[str, Any], old: Any) -> bool:
         """The row equals a stored (hence once validated) resident: nothing to validate."""
@@ -608,11 +622,9 @@ class _Import:
     ) -> None:
         line, fields, nik = read[0], read[1], read[2]
         if not self.actor.sees_kelurahan(old.kelurahan_code):
-            msg = (
-                f"this resident is registered in kelurahan {old.kelurahan_code}, outside your "
-                "key's kelurahan"
-            )
-            self.reject(line, nik, fields, [RowFieldError(field="kelurahan_code", msg=msg)])
+            # The clerk must know the NIK is taken; where, by whom, and whether the row
+            # would change anything is another kelurahan's business.
+            self.reject(line, nik, fields, [RowFieldError(field="nik", msg=TAKEN_ELSEWHERE)])
             return
         status = values["recording_status"]
         status_changed = self.status_given and status != old.recording_status

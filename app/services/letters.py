@@ -13,12 +13,19 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import dialect_insert
-from app.documents.render import LetterContent, Office, Signatory, prepare_qr, render_letter
+from app.documents.render import (
+    LetterContent,
+    LetterDoesNotFit,
+    Office,
+    Signatory,
+    prepare_qr,
+    render_letter,
+)
 from app.documents.signing import LetterSigner
 from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
@@ -242,7 +249,17 @@ def issue_letter(
         settings=settings,
         development=signer.development,
     )
-    pdf = signer.sign(render_letter(content), location=settings.office_city)
+    try:
+        unsigned = render_letter(content)
+    except LetterDoesNotFit:
+        # Raised inside the transaction: the number taken above is rolled back with it.
+        raise InvalidInput(
+            "the letter does not fit on one page even in its smallest print: shorten the "
+            "purpose, or correct the resident's name, address, birth place or occupation",
+            code="letter_does_not_fit",
+            errors=[field_error(["body", "purpose"], "the letter does not fit on one page")],
+        ) from None
+    pdf = signer.sign(unsigned, location=settings.office_city)
 
     if current is not None:
         current.status = "superseded"

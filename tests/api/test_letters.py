@@ -6,9 +6,11 @@ import hashlib
 import io
 import re
 from datetime import date
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.masking import mask_nik
 from tests.factories import OTHER_KELURAHAN, resident_payload
@@ -254,3 +256,122 @@ def test_letter_list_filters_and_pages(client, keys) -> None:
 
 def test_masked_nik_helper_keeps_region_and_serial() -> None:
     assert mask_nik("5371044108900001") == "537104******0001"
+
+
+# --- free text printed on a signed letter --------------------------------------------------
+
+FORGED = "Pembukaan rekening\nBerlaku sampai dengan 31 Desember 2099"
+
+
+@pytest.mark.parametrize(
+    "purpose", [FORGED, "Bank\u2028Berlaku 2099", "Bank\r", "Bank\u202e9902", "Bank\x00"]
+)
+def test_purpose_with_a_line_break_or_control_character_is_refused(client, keys, purpose) -> None:  # type: ignore[no-untyped-def]
+    resident = _resident(client, keys)
+    response = _issue(client, keys, resident["nik"], purpose=purpose)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"].startswith("purpose: ")
+    assert client.get("/api/v1/letters", headers=keys.operator).json()["items"] == []
+
+
+def test_reasons_are_one_clean_line(client, keys) -> None:  # type: ignore[no-untyped-def]
+    resident = _resident(client, keys)
+    first = _issue(client, keys, resident["nik"], purpose="  Pembukaan   rekening  ").json()
+    assert first["purpose"] == "Pembukaan rekening"
+    refused = _issue(
+        client, keys, resident["nik"], supersede=True, supersede_reason="hilang\nvalid: ya"
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("supersede_reason: line breaks")
+    url = f"/api/v1/letters/{first['id']}/revoke"
+    bad = client.post(url, json={"reason": "salah\x00orang"}, headers=keys.operator)
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("reason: ")
+    ok = client.post(url, json={"reason": " salah   orang "}, headers=keys.operator)
+    assert ok.status_code == 200 and ok.json()["status_reason"] == "salah orang"
+
+
+def _longest(text: str, length: int) -> str:
+    """`text` repeated to exactly `length` characters, ending in a letter (nothing to trim)."""
+    return (text * (length // len(text) + 1))[: length - 1] + "W"
+
+
+def test_letter_with_every_field_at_its_longest_fits_one_page(client, keys) -> None:  # type: ignore[no-untyped-def]
+    # Wide letters (W, M) and one unbroken word longer than the value column.
+    long_word = "WMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWM"
+    resident = _resident(
+        client,
+        keys,
+        full_name=_longest(f"{long_word} MARIA WILHELMINA", 120),
+        birth_place=_longest("WWWWWWWWWWWWWWWWWWWWWWWW MWMW", 80),
+        occupation=_longest(long_word, 80),
+        address=_longest("JL. W.J. LALAMENTIK NO. 12 ", 150),
+    )
+    assert (len(resident["full_name"]), len(resident["address"])) == (120, 150)
+    purpose = _longest(f"{long_word} Pembukaan rekening bank di kantor cabang ", 200)
+    response = _issue(client, keys, resident["nik"], purpose=purpose)
+    assert response.status_code == 201, response.text
+    pdf = client.get(response.json()["document"]["url"], headers=keys.operator).content
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    # No text runs past the page's edge: a long word is broken over lines.
+    ends: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip() and font is not None:
+            face = "Bold" if "Bold" in str(font.get("/BaseFont")) else ""
+            width = stringWidth(text.strip(), f"SKK-DejaVuSans{'-' * bool(face)}{face}", size)
+            ends.append(tm[4] + width * tm[0])
+
+    text = page.extract_text(visitor_text=visit)
+    assert ends and max(ends) <= float(page.mediabox.width)
+    # Every character is printed.
+    flat = "".join(text.split())
+    for value in (resident["full_name"], resident["address"], resident["occupation"], purpose):
+        assert "".join(value.split()) in flat
+
+
+def test_text_too_wide_for_the_page_is_a_422_and_uses_no_number(client, keys) -> None:  # type: ignore[no-untyped-def]
+    # U+1676 is twice as wide as W: at every field's longest the page cannot hold it.
+    wide = "\u1676" * 30
+    resident = _resident(
+        client,
+        keys,
+        full_name=_longest(f"{wide} ", 120),
+        birth_place=_longest(f"{wide} ", 80),
+        occupation=_longest(f"{wide} ", 80),
+        address=_longest(f"{wide} ", 150),
+    )
+    response = _issue(client, keys, resident["nik"], purpose=_longest(f"{wide} ", 200))
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "letter_does_not_fit"
+    assert "one page" in response.json()["detail"]
+    shorter = {"address": "JL. EL TARI 5", "birth_place": "KUPANG", "occupation": "GURU"}
+    patched = client.patch(f"{RESIDENTS}/{resident['nik']}", json=shorter, headers=keys.operator)
+    assert patched.status_code == 200, patched.text
+    fits = _issue(client, keys, resident["nik"], purpose="Bank")
+    assert fits.status_code == 201, fits.text
+    assert "/0001/" in fits.json()["number"]
+
+
+def test_a_line_break_stored_before_the_check_prints_no_line_of_its_own(
+    client, keys, sessionmaker_
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import update
+
+    from app.db import session_scope
+    from app.models import Resident
+
+    resident = _resident(client, keys)
+    with session_scope(sessionmaker_) as session:  # as an older version could store it
+        session.execute(
+            update(Resident)
+            .where(Resident.nik == resident["nik"])
+            .values(occupation="GURU\nBerlaku sampai dengan 31 Desember 2099")
+        )
+    letter = _issue(client, keys, resident["nik"])
+    assert letter.status_code == 201, letter.text
+    pdf = client.get(letter.json()["document"]["url"], headers=keys.operator).content
+    lines = _text(pdf).splitlines()
+    assert not [line for line in lines if line.startswith("Berlaku sampai")]
+    assert any("GURU Berlaku sampai" in line for line in lines)

@@ -284,3 +284,157 @@ def test_patch_with_null_is_422_not_a_crash(client, keys) -> None:
         response = client.patch(f"{URL}/{data['nik']}", json={field: None}, headers=keys.operator)
         assert response.status_code == 422, (field, response.text)
         assert "null" in response.json()["detail"]
+
+
+# --- free text: one clean line in every text field (create, PATCH, recording note) -------
+
+TEXT_FIELDS = ("full_name", "birth_place", "occupation", "address")
+HOSTILE_TEXT = [
+    ("GURU\nBerlaku sampai 31-12-2099", "line breaks are not allowed"),
+    ("GURU\r\nX", "line breaks are not allowed"),
+    ("GURU\u2028Berlaku sampai 2099", "line breaks are not allowed"),
+    ("GURU\u202eAMLA", "U+202E"),
+    ("GU\u200bRU", "U+200B"),
+    ("GURU\x00", "U+0000"),
+    ("GURU\x1b[31m", "U+001B"),
+]
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+@pytest.mark.parametrize(("value", "fragment"), HOSTILE_TEXT)
+def test_text_fields_refuse_line_breaks_and_control_characters(
+    client, keys, field, value, fragment
+) -> None:  # type: ignore[no-untyped-def]
+    created = client.post(URL, json=resident_payload(**{field: value}), headers=keys.operator)
+    assert created.status_code == 422, created.text
+    assert created.json()["detail"].startswith(f"{field}: ")
+    assert fragment in created.json()["detail"]
+    data = create(client, keys)
+    patched = client.patch(f"{URL}/{data['nik']}", json={field: value}, headers=keys.operator)
+    assert patched.status_code == 422, patched.text
+    assert patched.json()["detail"].startswith(f"{field}: ")
+    assert fragment in patched.json()["detail"]
+    stored = client.get(f"{URL}/{data['nik']}", headers=keys.operator).json()
+    assert stored[field] == data[field]
+
+
+def test_spaces_are_collapsed_and_text_normalised_on_create_and_patch(client, keys) -> None:  # type: ignore[no-untyped-def]
+    data = create(client, keys, full_name="  MARIA \u00a0 YULIANA  ", address="JL.  EL TARI")
+    assert (data["full_name"], data["address"]) == ("MARIA YULIANA", "JL. EL TARI")
+    patched = client.patch(
+        f"{URL}/{data['nik']}",
+        json={"occupation": "  PETANI   /  PEKEBUN ", "birth_place": "SOE\u0301"},
+        headers=keys.operator,
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["occupation"] == "PETANI / PEKEBUN"
+    assert patched.json()["birth_place"] == "SO\u00c9"  # NFC
+
+
+def test_text_too_long_after_collapsing_is_422_and_only_spaces_is_empty(client, keys) -> None:  # type: ignore[no-untyped-def]
+    data = create(client, keys)
+    for body in ({"address": "A" * 151}, {"full_name": "   "}, {"occupation": "\u3000"}):
+        response = client.patch(f"{URL}/{data['nik']}", json=body, headers=keys.operator)
+        assert response.status_code == 422, (body, response.text)
+    # 150 characters once the spaces are collapsed: accepted.
+    fits = client.patch(
+        f"{URL}/{data['nik']}", json={"address": "A" * 148 + "     B"}, headers=keys.operator
+    )
+    assert fits.status_code == 200, fits.text
+
+
+def test_nul_in_any_text_input_is_422_not_500(client, keys) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL refuses NUL in text with a DataError: it must never get that far.
+    data = create(client, keys)
+    for field in TEXT_FIELDS:
+        body = resident_payload(**{field: "A\x00B"})
+        assert client.post(URL, json=body, headers=keys.operator).status_code == 422
+        patch = client.patch(f"{URL}/{data['nik']}", json={field: "A\x00B"}, headers=keys.operator)
+        assert patch.status_code == 422
+    event = client.post(
+        f"{URL}/{data['nik']}/recording-events",
+        json={"status": "bio_captured", "note": "di kantor\x00"},
+        headers=keys.operator,
+    )
+    assert event.status_code == 422
+    assert event.json()["detail"].startswith("note: ")
+    search = client.get(URL, params={"q": "MA\x00"}, headers=keys.operator)
+    assert search.status_code == 422, search.text
+    key = client.post(
+        "/api/v1/api-keys", json={"name": "Loket\x001", "role": "operator"}, headers=keys.admin
+    )
+    assert key.status_code == 422
+
+
+def test_recording_note_is_one_clean_line(client, keys) -> None:  # type: ignore[no-untyped-def]
+    data = create(client, keys)
+    events = f"{URL}/{data['nik']}/recording-events"
+    bad = client.post(
+        events,
+        json={"status": "bio_captured", "note": "ok\nstatus: card_issued"},
+        headers=keys.operator,
+    )
+    assert bad.status_code == 422
+    good = client.post(
+        events, json={"status": "bio_captured", "note": "  di   kantor  "}, headers=keys.operator
+    )
+    assert good.status_code == 201, good.text
+    assert good.json()["note"] == "di kantor"
+
+
+# --- existence oracles: a kelurahan key learns that a NIK is taken, never where -------------
+
+
+def _secrets_of(resident: dict) -> list[str]:  # type: ignore[type-arg]
+    return [
+        resident["kelurahan_code"],
+        resident["kelurahan_name"],
+        resident["kecamatan_code"],
+        resident["kecamatan_name"],
+        resident["full_name"],
+        resident["address"],
+        resident["kk_number"],
+        resident["birth_date"],
+        "NAMOSAIN",
+        "Namosain",
+        "Alak",
+        "ALAK",
+    ]
+
+
+def test_kelurahan_key_learns_a_nik_is_taken_but_not_where(client, keys) -> None:  # type: ignore[no-untyped-def]
+    other = create(
+        client, keys, kelurahan_code=OTHER_KELURAHAN, full_name="YOSEF RAHASIA", address="JL. X 9"
+    )
+    own = create(client, keys)
+    secrets = _secrets_of(other)
+    taken_elsewhere = client.post(
+        URL, json=resident_payload(nik=other["nik"], birth_date=other["birth_date"]),
+        headers=keys.kelurahan,
+    )  # fmt: skip
+    taken_here = client.post(
+        URL, json=resident_payload(nik=own["nik"], birth_date=own["birth_date"]),
+        headers=keys.kelurahan,
+    )  # fmt: skip
+    assert taken_elsewhere.status_code == taken_here.status_code == 409
+    for key in ("code", "detail", "title", "type"):
+        assert taken_elsewhere.json()[key] == taken_here.json()[key]
+    missing = nik_for(date(1971, 2, 3))
+    for method, path, body in [
+        ("GET", f"{URL}/{other['nik']}", None),
+        ("PATCH", f"{URL}/{other['nik']}", {"rt": "001"}),
+        ("GET", f"{URL}/{other['nik']}/recording-events", None),
+        ("POST", f"{URL}/{other['nik']}/recording-events", {"status": "bio_captured"}),
+        ("POST", f"{URL}/{other['nik']}/letters", {"purpose": "Pembukaan rekening"}),
+    ]:
+        hidden = client.request(method, path, json=body, headers=keys.kelurahan)
+        absent = client.request(
+            method, path.replace(other["nik"], missing), json=body, headers=keys.kelurahan
+        )
+        # 404 as for a NIK nobody holds (letters: 403, a kelurahan key issues none).
+        assert hidden.status_code == absent.status_code in (403, 404), (method, path, hidden.text)
+        assert hidden.json()["code"] == absent.json()["code"]
+        assert hidden.json()["detail"] == absent.json()["detail"]
+        assert not [s for s in secrets if s in hidden.text], (method, path, hidden.text)
+    for response in (taken_elsewhere,):
+        assert not [s for s in secrets if s in response.text], response.text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from app.services.importer import IMPORT_COLUMNS
 from tests.factories import KELURAHAN, OTHER_KELURAHAN
 from tests.services.test_importer import row, to_csv
@@ -163,3 +165,81 @@ def test_export_and_import_are_in_the_openapi_document(client) -> None:  # type:
     paths = client.get("/openapi.json").json()["paths"]
     assert "text/csv" in paths[IMPORT]["post"]["requestBody"]["content"]
     assert "text/csv" in paths[EXPORT]["get"]["responses"]["200"]["content"]
+
+
+# --- a kelurahan key learns that a NIK is taken, never where or by whom ---------------------
+
+
+@pytest.mark.parametrize("mode", ["all_or_nothing", "partial"])
+@pytest.mark.parametrize("dry_run", ["true", "false"])
+def test_kelurahan_key_import_never_names_another_kelurahans_resident(
+    client, keys, mode, dry_run
+) -> None:  # type: ignore[no-untyped-def]
+    elsewhere = row(birth_date="1980-01-02", kelurahan_code=OTHER_KELURAHAN,
+                    full_name="YOSEF RAHASIA", address="JL. TERSEMBUNYI 9")  # fmt: skip
+    assert _import(client, keys.operator, to_csv([elsewhere])).json()["inserted"] == 1
+    # The same person brought in as the kelurahan's own: unchanged data, and changed data.
+    same = elsewhere | {"kelurahan_code": KELURAHAN}
+    changed = same | {"full_name": "NAMA LAIN", "recording_status": "card_issued"}
+    for day, attempt in ((3, same), (4, changed)):
+        new = row(birth_date=f"1980-01-{day:02d}")
+        response = _import(client, keys.kelurahan, to_csv([new, attempt]), mode=mode,
+                           dry_run=dry_run)  # fmt: skip
+        assert response.status_code == 200, response.text
+        report = response.json()
+        assert report["rejected"] == 1
+        assert (report["updated"], report["unchanged"]) == (0, 0)
+        [rejected] = report["rejected_rows"]
+        assert rejected["errors"] == [
+            {"field": "nik", "msg": "this NIK is already registered outside your kelurahan; "
+             "ask the Disdukcapil office to move the resident"}
+        ]  # fmt: skip
+        for secret in (OTHER_KELURAHAN, "Namosain", "NAMOSAIN", "Alak", "53.71.01",
+                       "YOSEF", "TERSEMBUNYI", elsewhere["nik"]):  # fmt: skip
+            assert secret not in response.text, secret
+    held = client.get(f"/api/v1/residents/{_path_nik(elsewhere['nik'])}", headers=keys.operator)
+    assert held.json()["full_name"] == "YOSEF RAHASIA"
+
+
+# --- the CSV export never runs as a formula in a spreadsheet --------------------------------
+
+HOSTILE_CELLS = {
+    "full_name": '=HYPERLINK("http://x","y")',
+    "birth_place": "@SUM(A1)",
+    "occupation": "-1",
+    "address": "+62 812 3456 7890",
+}
+
+
+def test_export_escapes_formula_cells_and_import_undoes_it(client, keys) -> None:  # type: ignore[no-untyped-def]
+    hostile = row(birth_date="1981-01-01", **HOSTILE_CELLS)
+    quoted = row(birth_date="1981-01-02", full_name="'ABDUL", occupation="''")
+    plain = row(birth_date="1981-01-03", full_name="O'NEIL - SERAN", address="JL. A = B")
+    report = _import(client, keys.operator, to_csv([hostile, quoted, plain])).json()
+    assert (report["inserted"], report["rejected"]) == (3, 0), report
+    # A value that really begins with ' and then a trigger (typed in, not imported).
+    fixed = client.patch(f"/api/v1/residents/{_path_nik(quoted['nik'])}",
+                         json={"address": "'=1+1"}, headers=keys.operator)  # fmt: skip
+    assert fixed.status_code == 200, fixed.text
+    stored = {
+        r["nik"]: r for r in client.get("/api/v1/residents", headers=keys.operator).json()["items"]
+    }
+    # The import takes the cells as text: nothing is stored with an extra quote.
+    assert stored[hostile["nik"]]["full_name"] == HOSTILE_CELLS["full_name"]
+    assert stored[quoted["nik"]]["full_name"] == "'ABDUL"
+    exported = client.get(EXPORT, headers=keys.operator)
+    cells = {r["nik"]: r for r in _rows(exported.text)}
+    for field, value in HOSTILE_CELLS.items():
+        assert cells[hostile["nik"]][field] == "'" + value
+    assert cells[quoted["nik"]]["full_name"] == "''ABDUL"
+    assert cells[quoted["nik"]]["address"] == "''=1+1"
+    assert cells[plain["nik"]]["full_name"] == "O'NEIL - SERAN"
+    for r in _rows(exported.text):
+        for value in r.values():
+            assert value[:1] not in {"=", "+", "-", "@", "\t", "\r"}, value
+    # NIK, dates and codes the service controls are never escaped.
+    assert cells[hostile["nik"]]["nik"] == hostile["nik"]
+    assert cells[hostile["nik"]]["birth_date"] == "1981-01-01"
+    again = _import(client, keys.operator, exported.content).json()
+    assert (again["unchanged"], again["updated"], again["rejected"]) == (3, 0, 0), again
+    assert client.get(EXPORT, headers=keys.operator).content == exported.content

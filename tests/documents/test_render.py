@@ -156,7 +156,7 @@ def test_concurrent_renders_match_sequential(make_content: Callable[..., LetterC
 
 def test_overlong_content_is_rejected(make_content: Callable[..., LetterContent]) -> None:
     with pytest.raises(ValueError, match="one page"):
-        render_letter(make_content(purpose="keperluan administrasi " * 60))
+        render_letter(make_content(purpose="keperluan administrasi " * 150))
 
 
 @pytest.mark.parametrize(

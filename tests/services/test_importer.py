@@ -169,6 +169,17 @@ BAD_ROWS = [
     ("empty required cell", {"full_name": " "}, "full_name", "empty"),
     ("bad rt", {"rt": "1000"}, "rt", "001 to 999"),
     (
+        "line break in a name",
+        {"full_name": "MARIA\nBerlaku sampai 2099"},
+        "full_name",
+        "line breaks are not allowed",
+    ),
+    ("U+2028 in an address", {"address": "JL. A\u2028RT 001"}, "address", "line breaks"),
+    ("bidi override in an occupation", {"occupation": "GURU\u202e"}, "occupation", "U+202E"),
+    ("NUL in a birth place", {"birth_place": "KUPANG\x00"}, "birth_place", "U+0000"),
+    ("zero-width space in a name", {"full_name": "MA\u200bRIA"}, "full_name", "U+200B"),
+    ("name too long", {"full_name": "A" * 121}, "full_name", "at most 120"),
+    (
         "naive recording_status_at",
         {"recording_status": "bio_captured", "recording_status_at": "2016-09-01 10:00"},
         "recording_status_at",
@@ -301,7 +312,8 @@ def test_kelurahan_key_imports_only_its_own_kelurahan(sessionmaker_) -> None:  #
     do_import(sessionmaker_, to_csv([other]))
     moved = do_import(sessionmaker_, to_csv([other | {"kelurahan_code": KELURAHAN}]), actor=clerk)
     assert moved.rejected == 1
-    assert "outside your key's kelurahan" in moved.rejected_rows[0].errors[0].msg
+    assert "registered outside your kelurahan" in moved.rejected_rows[0].errors[0].msg
+    assert OTHER_KELURAHAN not in moved.model_dump_json()
 
 
 def test_rejected_rows_reach_the_sink_as_sent(sessionmaker_) -> None:  # type: ignore[no-untyped-def]
@@ -326,14 +338,25 @@ def test_export_then_import_changes_nothing(sessionmaker_) -> None:  # type: ign
                 recording_status_at="2016-03-04T05:06:07+00:00") for d in range(1, 4)]  # fmt: skip
     rows.append(row(birth_date="2001-05-06", full_name="ANAK  KECIL", blood_type="B+",
                     citizenship="WNA", has_itap="YA", residency_status="moved_out"))  # fmt: skip
+    # Cells a spreadsheet would run as formulas, and a name that really begins with '.
+    rows.append(row(birth_date="1977-07-01", full_name='=HYPERLINK("http://x","y")',
+                    birth_place="@SUM(A1)", occupation="-1", address="+62 812 000"))  # fmt: skip
+    rows.append(row(birth_date="1977-07-02", full_name="'ABDUL", address="''"))
     do_import(sessionmaker_, to_csv(rows))
     exported = b"".join(export_csv(sessionmaker_, filters=ResidentFilters(), actor=SYSTEM,
                                    chunk_size=2))  # fmt: skip
     header, *lines = exported.decode().splitlines()
     assert header.split(",") == list(EXPORT_COLUMNS)
-    assert len(lines) == 4
+    assert len(lines) == 6
+    assert not [c for r in csv.reader(lines) for c in r if c[:1] in ("=", "+", "-", "@")]
     report = do_import(sessionmaker_, exported)
-    assert (report.unchanged, report.inserted, report.updated, report.rejected) == (4, 0, 0, 0)
+    assert (report.unchanged, report.inserted, report.updated, report.rejected) == (6, 0, 0, 0)
+    assert {r.full_name for r in stored(sessionmaker_).values()} >= {
+        '=HYPERLINK("http://x","y")',
+        "'ABDUL",
+    }
+    again = b"".join(export_csv(sessionmaker_, filters=ResidentFilters(), actor=SYSTEM))
+    assert again == exported
     with session_scope(sessionmaker_) as session:
         assert session.scalar(select(func.count()).select_from(RecordingEvent)) == 3
 
