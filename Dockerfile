@@ -9,6 +9,7 @@ RUN useradd --system --create-home --home-dir /var/lib/skk skk
 WORKDIR /opt/skk
 COPY pyproject.toml README.md ./
 COPY app ./app
+COPY alembic ./alembic
 RUN pip install --no-cache-dir .
 
 USER skk

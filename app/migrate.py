@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+import app
+
+
+def migrations_dir() -> Path:
+    """The migration scripts: app/migrations in an installed wheel, alembic/ in a checkout."""
+    package = Path(app.__file__).parent
+    installed = package / "migrations"
+    if (installed / "env.py").is_file():
+        return installed
+    return package.parent / "alembic"
+
 
 def alembic_config() -> Config:
-    """Alembic's config pointing at the migrations shipped inside the package."""
+    """Alembic's config pointing at the migration scripts."""
     config = Config()
-    config.set_main_option("script_location", "app:migrations")
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 
