@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.masking import mask_text_niks
 from app.proxies import TrustedProxies
-from app.services.audit import RequestContext, request_context
+from app.request_context import RequestContext, request_context
 
 log = logging.getLogger("app.request")
 

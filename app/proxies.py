@@ -9,9 +9,11 @@ valid IP address or the peer's own name, short enough for every column it is sto
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from starlette.types import Scope
+# An ASGI connection scope; typed here without the web framework, which config imports.
+Scope = Mapping[str, Any]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.services.audit import INSERT_ENTRY
+from app.models.audit_event import INSERT_AUDIT_EVENT
 
 log = logging.getLogger("app.read_log")
 
@@ -74,4 +74,4 @@ class ReadLogWriter:
 
     async def _insert(self, rows: Entries) -> None:
         async with self.engine.begin() as connection:
-            await connection.execute(INSERT_ENTRY, rows)
+            await connection.execute(INSERT_AUDIT_EVENT, rows)

@@ -17,11 +17,11 @@ from app.api.ratelimit import check_public_rate
 from app.errors import NotFound, RateLimited
 from app.models._types import utcnow
 from app.schemas.common import Role
-from app.schemas.statistics import STAT_COLUMNS, RecordingStatistics, RecordingStatRow
+from app.schemas.statistics import STAT_COLUMNS, GroupBy, RecordingStatistics, RecordingStatRow
 from app.services import statistics
 from app.services.access import Principal
 from app.services.regions import region_names
-from app.services.statistics import GroupBy, StatRow
+from app.services.statistics import StatRow
 from app.web import HTML_SECURITY_HEADERS, templates
 from app.web.svg import Bar, format_int_id, format_pct_id, stacked_bar_chart
 
@@ -117,8 +117,8 @@ async def recording_statistics(
 
     rows, total_row = await session.run_sync(figures)
     day = as_of or settings.office_today()
-    items = [RecordingStatRow.from_row(row) for row in rows]
-    total = RecordingStatRow.from_row(total_row)
+    items = [RecordingStatRow.model_validate(row) for row in rows]
+    total = RecordingStatRow.model_validate(total_row)
     if prefers_csv(accept):
         filename = f"statistik-rekam-ktp-el-{group_by.value}-{day.isoformat()}.csv"
         return Response(

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.services.statistics import GroupBy, StatRow
+
+class GroupBy(StrEnum):
+    """The level the statistics are broken down by."""
+
+    kota = "kota"
+    kecamatan = "kecamatan"
+    kelurahan = "kelurahan"
+
 
 # The CSV's columns, in this order: the JSON row's fields.
 STAT_COLUMNS: tuple[str, ...] = (
@@ -27,6 +35,8 @@ STAT_COLUMNS: tuple[str, ...] = (
 class RecordingStatRow(BaseModel):
     """The figures of one region on the day asked for."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     code: str = Field(examples=["53.71.04"], description="Region code (Kepmendagri)")
     name: str = Field(examples=["Oebobo"])
     parent_code: str | None = Field(
@@ -42,10 +52,6 @@ class RecordingStatRow(BaseModel):
     recorded_pct: float = Field(
         examples=[53.4], description="recorded / wajib_ktp * 100, one decimal; 0 without wajib"
     )
-
-    @classmethod
-    def from_row(cls, row: StatRow) -> RecordingStatRow:
-        return cls(**{column: getattr(row, column) for column in STAT_COLUMNS})
 
 
 class RecordingStatistics(BaseModel):

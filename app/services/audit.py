@@ -6,14 +6,13 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from threading import Lock
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, insert, or_, select, text, type_coerce, update
+from sqlalchemy import and_, func, or_, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -21,20 +20,12 @@ from app.db import dialect_insert
 from app.domain.masking import mask_nik
 from app.models import AuditChainHead, AuditEvent, PublicHitCount
 from app.models._types import utcnow
+from app.models.audit_event import INSERT_AUDIT_EVENT
+from app.request_context import RequestContext, request_context
 from app.services.access import Principal
 from app.services.pagination import IdPosition, decode_cursor, encode_cursor
 
 GENESIS = "0" * 64
-
-
-@dataclass(frozen=True)
-class RequestContext:
-    request_id: str | None = None
-    client_address: str | None = None
-
-
-# Set by the HTTP middleware; services read it without knowing about HTTP.
-request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
 
 
 def resident_target(nik: str) -> str:
@@ -77,8 +68,6 @@ def _hashed_fields(row: Any) -> dict[str, Any]:
     fields["details"] = fields["details"] or {}
     return fields
 
-
-INSERT_ENTRY = insert(AuditEvent.metadata.tables[AuditEvent.__tablename__])
 
 # `Session.info` key: where a request session that writes its read entries itself (in a
 # group commit, see `app.read_log`) collects them.
@@ -134,7 +123,7 @@ def record(
     )
     pending = session.info.get(READ_LOG) if read else None
     if pending is None:
-        session.execute(INSERT_ENTRY, values)
+        session.execute(INSERT_AUDIT_EVENT, values)
     else:
         pending.append(values)
 

@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -38,6 +37,7 @@ from app.config import Settings
 from app.domain.recording import FOLLOW_UP, RecordingStatus
 from app.errors import Forbidden, InvalidInput, NotFound, field_error
 from app.models import Letter, RecordingEvent, Region, Resident
+from app.schemas.statistics import GroupBy
 from app.services.access import Principal
 from app.services.residents import wajib_ktp_clause
 
@@ -54,14 +54,6 @@ __all__ = [
 _FOLLOW_UP = frozenset(s.value for s in FOLLOW_UP)
 _UNREGISTERED = RecordingStatus.unregistered.value
 _CARD_ISSUED = RecordingStatus.card_issued.value
-
-
-class GroupBy(StrEnum):
-    """The level the statistics are broken down by."""
-
-    kota = "kota"
-    kecamatan = "kecamatan"
-    kelurahan = "kelurahan"
 
 
 @dataclass

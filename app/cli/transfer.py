@@ -15,6 +15,8 @@ from typing import IO, Any, BinaryIO
 
 import click
 
+from app.cli.main import main
+from app.cli.setup import initialise
 from app.config import get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.domain.recording import RecordingStatus
@@ -101,7 +103,7 @@ def _summary(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-@click.command("import")
+@main.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and count; store nothing.")
 @click.option("--partial", is_flag=True, help="Store the good rows even when some are rejected.")
@@ -128,7 +130,6 @@ def import_command(
 ) -> None:
     """Import residents from a CSV file (SIAK export): upsert by NIK, all or nothing unless
     --partial. Exits 1 when rows were rejected, 2 when the file cannot be read."""
-    from app.cli import initialise
     from app.services.importer import run_import
 
     settings = get_settings()
@@ -192,7 +193,7 @@ def private_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-@click.command("export")
+@main.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--kelurahan", "kelurahan_code", help="Only this kelurahan, e.g. 53.71.04.1001")
 @click.option("--kecamatan", "kecamatan_code", help="Only this kecamatan, e.g. 53.71.04")
@@ -216,7 +217,6 @@ def export_command(
             err=True,
         )
         sys.exit(2)
-    from app.cli import initialise
     from app.services.exporter import export_csv, record_export
     from app.services.residents import ResidentFilters
 
@@ -255,7 +255,7 @@ def export_command(
     click.echo(f"exported {total:,} residents", err=True)
 
 
-@click.group()
+@main.group()
 def demo() -> None:
     """Synthetic demo data."""
 
@@ -282,7 +282,6 @@ def demo_kupang_2016(
 ) -> None:
     """Load the synthetic Kota Kupang population of October 2016 (411,046 wajib KTP, 219,402
     recorded) with its recording history, into an empty database."""
-    from app.cli import initialise
     from app.demo.kupang2016 import AS_OF
     from app.services.demo_loader import issue_demo_letters, load_demo
     from app.services.signer import load_signer
@@ -330,10 +329,3 @@ def demo_kupang_2016(
         + f" in {time.monotonic() - started:.1f} s",
         err=True,
     )
-
-
-def register(main: click.Group) -> None:
-    """Add import, export and demo to the skk command."""
-    main.add_command(import_command)
-    main.add_command(export_command)
-    main.add_command(demo)

@@ -1,0 +1,28 @@
+"""The `skk` group: settings checked once, the office clock and JSON logs set up."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from pydantic import ValidationError
+
+from app.config import get_settings, use_office_clock
+from app.logging_setup import configure_logging
+
+
+@click.group()
+def main() -> None:
+    """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        lines = [
+            f"  SKK_{'_'.join(str(p) for p in e['loc']).upper() or 'SETTINGS'}: "
+            f"{e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        click.echo("error: the settings are not valid:\n" + "\n".join(lines), err=True)
+        sys.exit(2)
+    use_office_clock(settings)
+    configure_logging(settings.log_level)
