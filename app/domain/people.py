@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-__all__ = ["age_on", "is_wajib_ktp"]
+__all__ = ["WAJIB_KTP_AGE", "age_on", "is_wajib_ktp", "latest_birth_date_of_age"]
 
 # UU 24/2013 Pasal 63: the e-KTP duty starts at 17 or at (first) marriage.
 WAJIB_KTP_AGE = 17
@@ -18,6 +18,16 @@ def age_on(birth_date: date, on: date) -> int:
     # February, so in non-leap years the new age starts on 1 March.
     before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
     return on.year - birth_date.year - int(before_birthday)
+
+
+def latest_birth_date_of_age(on: date, years: int = WAJIB_KTP_AGE) -> date:
+    """The latest birth date of someone who is `years` old or older on `on` (the SQL form of
+    `age_on(birth, on) >= years`: born on 29 February, the birthday is 1 March in a common
+    year, so the cutoff there is 28 February)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # `on` is 29 February, `years` earlier was a common year
+        return date(on.year - years, 2, 28)
 
 
 def is_wajib_ktp(

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.demo.kupang2016 import AS_OF, generate
 from app.documents.signing import LetterSigner
+from app.domain.region_codes import kecamatan_of
 from app.errors import Conflict
 from app.models import Resident
 from app.models._types import utcnow
 from app.services import audit, bulk
 from app.services.access import SYSTEM, Principal
 from app.services.letters import issue_letter
-from app.services.residents import kecamatan_of, wajib_ktp_clause
+from app.services.residents import wajib_ktp_clause
 
 # The generator speaks Kupang's wall-clock time (WITA, UTC+8) in naive datetimes.
 _WITA_OFFSET = timedelta(hours=8)

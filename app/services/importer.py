@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from app.domain.masking import mask_nik
 from app.domain.nik import NikError, normalize_nik
 from app.domain.recording import RecordingStatus
+from app.domain.region_codes import kecamatan_of
 from app.domain.text import csv_unescape
 from app.errors import InvalidInput, clean_validation_msg, field_error
 from app.models import Region, Resident
@@ -50,7 +51,7 @@ from app.schemas.importer import (
 from app.schemas.resident import ResidentCreate
 from app.services import audit, bulk, letters_hooks
 from app.services.access import Principal
-from app.services.residents import agreement_warnings, kecamatan_of
+from app.services.residents import agreement_warnings
 
 __all__ = [
     "BATCH_SIZE",

@@ -22,6 +22,7 @@ from app.documents.render import (
     render_letter,
 )
 from app.documents.signing import LetterSigner
+from app.domain.dates import add_months
 from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
@@ -44,18 +45,6 @@ class LetterFilters:
     nik: str | None = None
     issued_from: date | None = None
     issued_to: date | None = None
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, clipped to the month's end (31 Aug + 6 = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def effective_status(letter: Letter, today: date) -> LetterStatus:

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.nik import NikError, check_nik_agreement, normalize_nik, parse_nik
-from app.domain.people import is_wajib_ktp
+from app.domain.people import is_wajib_ktp, latest_birth_date_of_age
 from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
+from app.domain.region_codes import kecamatan_of
 from app.errors import (
     Conflict,
     Forbidden,
@@ -42,26 +43,13 @@ class ResidentFilters:
     q: str | None = None
 
 
-def kecamatan_of(kelurahan_code: str) -> str:
-    """'53.71.04.1001' -> '53.71.04'."""
-    return kelurahan_code.rsplit(".", 1)[0]
-
-
-def seventeenth_birthday_cutoff(on: date) -> date:
-    """The latest birth date of someone who is 17 or older on `on`."""
-    try:
-        return on.replace(year=on.year - 17)
-    except ValueError:  # 29 February in a non-leap year
-        return date(on.year - 17, 2, 28)
-
-
 def wajib_ktp_clause(on: date) -> ColumnElement[bool]:
     """SQL for the wajib KTP rule (UU 24/2013 Pasal 63) on a given day."""
     return and_(
         Resident.residency_status == "active",
         or_(Resident.citizenship == "WNI", and_(Resident.citizenship == "WNA", Resident.has_itap)),
         or_(
-            Resident.birth_date <= seventeenth_birthday_cutoff(on),
+            Resident.birth_date <= latest_birth_date_of_age(on),
             Resident.marital_status != "belum_kawin",
         ),
     )

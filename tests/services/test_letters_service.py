@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import session_scope
+from app.domain.dates import add_months
 from app.models import Letter, LetterCounter
-from app.services.letters import add_months, next_number
+from app.services.letters import next_number
 from app.services.signer import load_signer
 from tests.factories import SERVICE_OPERATOR, issue, register
 

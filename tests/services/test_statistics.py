@@ -11,12 +11,12 @@ import pytest
 
 from app.config import Settings
 from app.db import session_scope
+from app.domain.people import latest_birth_date_of_age
 from app.errors import Forbidden, InvalidInput
 from app.models import Letter, RecordingEvent, Resident
 from app.models._types import utcnow
 from app.schemas.common import Role
 from app.services.access import Principal
-from app.services.residents import seventeenth_birthday_cutoff
 from app.services.statistics import StatRow, recording_statistics, statistics_tree
 from tests.factories import nik_for
 
@@ -167,7 +167,7 @@ PAST_EXPECTED = {
 def build_population(sessionmaker_) -> dict[str, Resident]:  # type: ignore[no-untyped-def]
     """The residents whose figures TODAY_EXPECTED and PAST_EXPECTED spell out."""
     today = office_today()
-    sixteen = seventeenth_birthday_cutoff(today) + timedelta(days=30)
+    sixteen = latest_birth_date_of_age(today) + timedelta(days=30)
     day_after_past = PAST + timedelta(days=1)
     people: dict[str, Resident] = {}
     with session_scope(sessionmaker_) as s:
