@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep, in_worker_thread
 from app.api.idempotency import body_bytes, run_idempotent
+from app.api.params import LetterIdPath, NikPath, NikQuery
 from app.api.problems import problem_responses
 from app.api.responses import model_response
 from app.schemas.common import KelurahanCode, Page
 from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterStatus
 from app.services import letters
-from app.services.letters import LetterFilters, path_letter_id
-from app.services.residents import path_nik
+from app.services.letters import LetterFilters
 
 router = APIRouter(prefix="/api/v1", tags=["letters"])
 
@@ -46,7 +46,7 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
     },
 )
 async def issue_letter(
-    nik: str,
+    nik: NikPath,
     body: LetterCreate,
     request: Request,
     raw: RawBody,
@@ -95,7 +95,7 @@ async def letter_filters(
     kecamatan_code: Annotated[
         str | None, Query(pattern=r"^\d{2}\.\d{2}\.\d{2}$", examples=["53.71.04"])
     ] = None,
-    nik: Annotated[str | None, Query(description="The holder's NIK")] = None,
+    nik: NikQuery = None,
     issued_from: date | None = None,
     issued_to: date | None = None,
 ) -> LetterFilters:
@@ -104,7 +104,7 @@ async def letter_filters(
         status=status,
         kelurahan_code=kelurahan_code,
         kecamatan_code=kecamatan_code,
-        nik=path_nik(nik, where="query") if nik else None,
+        nik=nik,
         issued_from=issued_from,
         issued_to=issued_to,
     )
@@ -147,12 +147,10 @@ async def list_letters(
     responses=problem_responses(401, 404),
 )
 async def get_letter(
-    letter_id: str, session: SessionDep, settings: SettingsDep, actor: CurrentKey
+    letter_id: LetterIdPath, session: SessionDep, settings: SettingsDep, actor: CurrentKey
 ) -> LetterRead:
     """One letter with its status (expired is derived from the date)."""
-    letter = await session.run_sync(
-        letters.read_letter, letter_id=path_letter_id(letter_id), actor=actor
-    )
+    letter = await session.run_sync(letters.read_letter, letter_id=letter_id, actor=actor)
     return letters.to_read(letter, settings)
 
 
@@ -171,15 +169,13 @@ def _filename(number: str) -> str:
     },
 )
 async def download_pdf(
-    letter_id: str,
+    letter_id: LetterIdPath,
     session: SessionDep,
     actor: CurrentKey,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The stored signed bytes exactly; `ETag` is their SHA-256."""
-    letter, pdf = await session.run_sync(
-        letters.letter_pdf, letter_id=path_letter_id(letter_id), actor=actor
-    )
+    letter, pdf = await session.run_sync(letters.letter_pdf, letter_id=letter_id, actor=actor)
     etag = f'"{letter.pdf_sha256}"'
     if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
         return Response(status_code=304, headers={"ETag": etag})
@@ -201,7 +197,7 @@ async def download_pdf(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def revoke_letter(
-    letter_id: str,
+    letter_id: LetterIdPath,
     body: LetterRevoke,
     session: SessionDep,
     settings: SettingsDep,
@@ -212,7 +208,7 @@ async def revoke_letter(
         lambda s: letters.to_read(
             letters.revoke_letter(
                 s,
-                letter_id=path_letter_id(letter_id),
+                letter_id=letter_id,
                 reason=body.reason,
                 actor=actor,
                 today=settings.office_today(),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, SessionDep, Writer
 from app.api.idempotency import body_bytes, run_idempotent
+from app.api.params import NikPath
 from app.api.problems import problem_responses
 from app.api.responses import model_response
 from app.domain.recording import RecordingStatus
@@ -112,7 +113,7 @@ async def list_residents(
     response_model=ResidentRead,
     responses=problem_responses(401, 404, 422),
 )
-async def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSONResponse:
+async def get_resident(nik: NikPath, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
 
     def read(s: Session) -> tuple[ResidentRead, str]:
@@ -130,7 +131,7 @@ async def get_resident(nik: str, session: SessionDep, actor: CurrentKey) -> JSON
     responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def update_resident(
-    nik: str,
+    nik: NikPath,
     body: ResidentUpdate,
     session: SessionDep,
     actor: Writer,
@@ -158,7 +159,7 @@ async def update_resident(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def record_event(
-    nik: str,
+    nik: NikPath,
     body: RecordingEventCreate,
     request: Request,
     raw: RawBody,
@@ -191,7 +192,9 @@ async def record_event(
     response_model=Page[RecordingEventRead],
     responses=problem_responses(401, 404, 422),
 )
-async def list_events(nik: str, session: SessionDep, actor: CurrentKey) -> Page[RecordingEventRead]:
+async def list_events(
+    nik: NikPath, session: SessionDep, actor: CurrentKey
+) -> Page[RecordingEventRead]:
     """The resident's recording status changes, oldest first."""
     events = await session.run_sync(residents.list_events, nik=nik, actor=actor)
     return Page[RecordingEventRead](items=[RecordingEventRead.model_validate(e) for e in events])

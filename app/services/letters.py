@@ -303,15 +303,15 @@ def issue_letter(
     return letter
 
 
-def get_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
+def get_letter(session: Session, *, letter_id: uuid.UUID, actor: Principal) -> Letter:
     """A letter by id, if the actor may see it (404 otherwise)."""
-    letter = session.get(Letter, letter_id)
+    letter = session.get(Letter, str(letter_id))
     if letter is None or not actor.sees_kelurahan(letter.kelurahan_code):
         raise NotFound("no letter with this id", code="letter_not_found")
     return letter
 
 
-def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[Letter, bytes]:
+def letter_pdf(session: Session, *, letter_id: uuid.UUID, actor: Principal) -> tuple[Letter, bytes]:
     """The letter and its signed PDF exactly as issued (the download is audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
     audit.record(
@@ -325,7 +325,7 @@ def letter_pdf(session: Session, *, letter_id: str, actor: Principal) -> tuple[L
     return letter, letter.pdf
 
 
-def read_letter(session: Session, *, letter_id: str, actor: Principal) -> Letter:
+def read_letter(session: Session, *, letter_id: uuid.UUID, actor: Principal) -> Letter:
     """One letter, with its holder's name and NIK (audited)."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
     audit.record(
@@ -398,7 +398,7 @@ def list_letters(
 
 
 def revoke_letter(
-    session: Session, *, letter_id: str, reason: str, actor: Principal, today: date
+    session: Session, *, letter_id: uuid.UUID, reason: str, actor: Principal, today: date
 ) -> Letter:
     """Revoke a valid letter with a reason; the QR page says REVOKED from now on."""
     letter = get_letter(session, letter_id=letter_id, actor=actor)
@@ -421,11 +421,3 @@ def revoke_letter(
         details={"reason": reason},
     )
     return letter
-
-
-def path_letter_id(raw: str) -> str:
-    """A letter id from a URL; anything that is not a UUID is simply not found."""
-    try:
-        return str(uuid.UUID(raw))
-    except ValueError:
-        raise NotFound("no letter with this id", code="letter_not_found") from None

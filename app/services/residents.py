@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.nik import NikError, check_nik_agreement, normalize_nik, parse_nik
+from app.domain.nik import NikError, check_nik_agreement, parse_nik
 from app.domain.people import is_wajib_ktp, latest_birth_date_of_age
 from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
 from app.domain.region_codes import kecamatan_of
@@ -92,16 +92,6 @@ _COMPUTED_FIELDS = {"kelurahan_name", "kecamatan_name", "wajib_ktp", "warnings"}
 _STORED_FIELDS = tuple(f for f in ResidentRead.model_fields if f not in _COMPUTED_FIELDS)
 
 
-def path_nik(raw: str, *, where: str = "path") -> str:
-    """A NIK from a URL (path or query), normalised; 422 when it cannot be one."""
-    try:
-        return normalize_nik(raw)
-    except NikError as exc:
-        raise InvalidInput(
-            f"NIK in the {where}: {exc}", errors=[field_error([where, "nik"], str(exc))]
-        ) from exc
-
-
 # Built once: reading a resident by NIK is the service's most frequent query.
 _BY_NIK = select(Resident).where(Resident.nik == bindparam("nik"))
 _BY_NIK_FOR_UPDATE = _BY_NIK.with_for_update().execution_options(populate_existing=True)
@@ -110,13 +100,14 @@ _BY_NIK_FOR_UPDATE = _BY_NIK.with_for_update().execution_options(populate_existi
 def get_resident(
     session: Session, *, nik: str, actor: Principal, for_update: bool = False
 ) -> Resident:
-    """The resident with this NIK, if the actor may see them (404 otherwise, so nothing leaks).
+    """The resident with this (normalised) NIK, if the actor may see them (404 otherwise, so
+    nothing leaks).
 
     `for_update` locks the row until the transaction ends: two clerks changing the same
     resident at once take turns instead of overwriting each other.
     """
     query = _BY_NIK_FOR_UPDATE if for_update else _BY_NIK
-    resident = session.scalar(query, {"nik": path_nik(nik)})
+    resident = session.scalar(query, {"nik": nik})
     if resident is None or not actor.sees_kelurahan(resident.kelurahan_code):
         raise NotFound("no resident with this NIK", code="resident_not_found")
     return resident
