@@ -52,7 +52,7 @@ def main(n: int) -> None:
         niks = [
             create_resident(
                 session, data=ResidentCreate.model_validate(resident_payload()), actor=actor
-            ).nik
+            ).resident.nik
             for _ in range(n)
         ]
 

@@ -69,7 +69,7 @@ def register(sessionmaker_: sessionmaker[Session], **overrides: Any) -> str:
     """Register one resident (resident_payload with the overrides); returns the NIK."""
     with session_scope(sessionmaker_) as session:
         data = ResidentCreate.model_validate(resident_payload(**overrides))
-        return create_resident(session, data=data, actor=SERVICE_OPERATOR).nik
+        return create_resident(session, data=data, actor=SERVICE_OPERATOR).resident.nik
 
 
 def issue(

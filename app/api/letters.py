@@ -16,6 +16,7 @@ from app.api.idempotency import body_bytes, run_idempotent
 from app.api.params import LetterIdPath, NikPath, NikQuery
 from app.api.problems import problem_responses
 from app.api.responses import model_response
+from app.api.views import letter_read
 from app.schemas.common import KelurahanCode, Page
 from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterStatus
 from app.services import letters
@@ -70,7 +71,7 @@ async def issue_letter(
                 request,
                 actor,
                 raw,
-                lambda s: letters.to_read(
+                lambda s: letter_read(
                     letters.issue_letter(
                         s,
                         nik=nik,
@@ -134,9 +135,7 @@ async def list_letters(
         today=settings.office_today(),
     )
     return model_response(
-        Page[LetterRead](
-            items=[letters.to_read(r, settings) for r in rows], next_cursor=next_cursor
-        )
+        Page[LetterRead](items=[letter_read(r, settings) for r in rows], next_cursor=next_cursor)
     )
 
 
@@ -148,10 +147,10 @@ async def list_letters(
 )
 async def get_letter(
     letter_id: LetterIdPath, session: SessionDep, settings: SettingsDep, actor: CurrentKey
-) -> LetterRead:
+) -> JSONResponse:
     """One letter with its status (expired is derived from the date)."""
     letter = await session.run_sync(letters.read_letter, letter_id=letter_id, actor=actor)
-    return letters.to_read(letter, settings)
+    return model_response(letter_read(letter, settings))
 
 
 def _filename(number: str) -> str:
@@ -202,17 +201,13 @@ async def revoke_letter(
     session: SessionDep,
     settings: SettingsDep,
     actor: Issuer,
-) -> LetterRead:
+) -> JSONResponse:
     """Operator or admin. The verification page shows REVOKED with the reason from now on."""
-    return await session.run_sync(
-        lambda s: letters.to_read(
-            letters.revoke_letter(
-                s,
-                letter_id=letter_id,
-                reason=body.reason,
-                actor=actor,
-                today=settings.office_today(),
-            ),
-            settings,
-        )
+    letter = await session.run_sync(
+        letters.revoke_letter,
+        letter_id=letter_id,
+        reason=body.reason,
+        actor=actor,
+        today=settings.office_today(),
     )
+    return model_response(letter_read(letter, settings))

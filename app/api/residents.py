@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,7 @@ from app.api.idempotency import body_bytes, run_idempotent
 from app.api.params import NikPath
 from app.api.problems import problem_responses
 from app.api.responses import model_response
+from app.api.views import resident_read
 from app.domain.recording import RecordingStatus
 from app.schemas.common import KelurahanCode, Page, SearchText
 from app.schemas.resident import (
@@ -55,6 +56,10 @@ async def resident_filters(
 Filters = Annotated[ResidentFilters, Depends(resident_filters)]
 
 
+def _answer(session: Session, saved: residents.Saved) -> ResidentRead:
+    return resident_read(session, saved.resident, saved.warnings)
+
+
 @router.post(
     "",
     summary="Register a resident",
@@ -76,7 +81,7 @@ async def create_resident(
         request,
         actor,
         raw,
-        lambda s: residents.create_resident(s, data=body, actor=actor),
+        lambda s: _answer(s, residents.create_resident(s, data=body, actor=actor)),
         headers=lambda r: {"Location": f"/api/v1/residents/{r['nik']}"},
     )
 
@@ -101,7 +106,7 @@ async def list_residents(
             s, filters=filters, limit=limit, cursor=cursor, actor=actor
         )
         return Page[ResidentRead](
-            items=[residents.to_read(s, r) for r in rows], next_cursor=next_cursor
+            items=[resident_read(s, r) for r in rows], next_cursor=next_cursor
         )
 
     return model_response(await session.run_sync(page))
@@ -118,7 +123,7 @@ async def get_resident(nik: NikPath, session: SessionDep, actor: CurrentKey) -> 
 
     def read(s: Session) -> tuple[ResidentRead, str]:
         resident = residents.read_resident(s, nik=nik, actor=actor)
-        return residents.to_read(s, resident), residents.etag(resident)
+        return resident_read(s, resident), residents.etag(resident)
 
     body, etag = await session.run_sync(read)
     return model_response(body, headers={"ETag": etag})
@@ -135,20 +140,23 @@ async def update_resident(
     body: ResidentUpdate,
     session: SessionDep,
     actor: Writer,
-    response: Response,
     if_match: Annotated[str | None, Header(description="The ETag you read")] = None,
-) -> ResidentRead:
+) -> JSONResponse:
     """Change only the fields sent. With `If-Match`, a change made meanwhile answers 412.
     Moving out or dying voids the resident's valid letter."""
 
-    result, response.headers["ETag"] = await session.run_sync(
-        residents.update_resident,
-        nik=nik,
-        changes=body.model_dump(exclude_unset=True),
-        if_match=if_match,
-        actor=actor,
-    )
-    return result
+    def correct(s: Session) -> tuple[ResidentRead, str]:
+        saved = residents.update_resident(
+            s,
+            nik=nik,
+            changes=body.model_dump(exclude_unset=True),
+            if_match=if_match,
+            actor=actor,
+        )
+        return _answer(s, saved), residents.etag(saved.resident)
+
+    result, etag = await session.run_sync(correct)
+    return model_response(result, headers={"ETag": etag})
 
 
 @router.post(
@@ -192,9 +200,9 @@ async def record_event(
     response_model=Page[RecordingEventRead],
     responses=problem_responses(401, 404, 422),
 )
-async def list_events(
-    nik: NikPath, session: SessionDep, actor: CurrentKey
-) -> Page[RecordingEventRead]:
+async def list_events(nik: NikPath, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """The resident's recording status changes, oldest first."""
     events = await session.run_sync(residents.list_events, nik=nik, actor=actor)
-    return Page[RecordingEventRead](items=[RecordingEventRead.model_validate(e) for e in events])
+    return model_response(
+        Page[RecordingEventRead](items=[RecordingEventRead.model_validate(e) for e in events])
+    )

@@ -29,7 +29,7 @@ from app.domain.recording import RecordingStatus
 from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
-from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
+from app.schemas.letter import LetterStatus
 from app.services import audit
 from app.services.access import Principal
 from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
@@ -56,35 +56,6 @@ def effective_status(letter: Letter, today: date) -> LetterStatus:
 
 def verification_url(settings: Settings, token: str) -> str:
     return f"{settings.public_base_url}/v/{token}"
-
-
-def to_read(letter: Letter, settings: Settings) -> LetterRead:
-    """The API view of a letter."""
-    status = effective_status(letter, settings.office_today())
-    return LetterRead(
-        id=letter.id,
-        number=letter.number,
-        resident_nik=letter.resident_nik,
-        resident_name=letter.resident_name,
-        kelurahan_code=letter.kelurahan_code,
-        purpose=letter.purpose,
-        issued_at=letter.issued_at,
-        valid_from=letter.valid_from,
-        valid_until=letter.valid_until,
-        status=status,
-        status_reason=letter.status_reason
-        if status is not LetterStatus.expired
-        else f"validity ended on {letter.valid_until.isoformat()}",
-        signatory=SignatoryRead(
-            name=letter.signatory_name, title=letter.signatory_title, nip=letter.signatory_nip
-        ),
-        verification_url=verification_url(settings, letter.verification_token),
-        document=DocumentRead(
-            sha256=letter.pdf_sha256,
-            size=letter.pdf_size,
-            url=f"/api/v1/letters/{letter.id}/pdf",
-        ),
-    )
 
 
 def next_number(session: Session, *, settings: Settings, issued_on: date) -> tuple[int, str]:

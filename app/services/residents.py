@@ -24,11 +24,11 @@ from app.errors import (
 )
 from app.models import RecordingEvent, Resident
 from app.models._types import utcnow
-from app.schemas.resident import ResidentCreate, ResidentRead
+from app.schemas.resident import ResidentCreate
 from app.services import audit, letters_hooks
 from app.services.access import Principal
 from app.services.pagination import IdPosition, decode_cursor, encode_cursor
-from app.services.regions import kelurahan_exists, region_names
+from app.services.regions import kelurahan_exists
 
 # A clock a little ahead of ours is not "the future".
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -72,24 +72,13 @@ def etag(resident: Resident) -> str:
     return f'"{resident.version}"'
 
 
-def to_read(
-    session: Session, resident: Resident, warnings: list[str] | None = None
-) -> ResidentRead:
-    """The API view of a stored resident."""
-    names = region_names(session)
-    return ResidentRead.model_validate(
-        {
-            **{c: getattr(resident, c) for c in _STORED_FIELDS},
-            "kelurahan_name": names.get(resident.kelurahan_code, ""),
-            "kecamatan_name": names.get(resident.kecamatan_code, ""),
-            "wajib_ktp": resident_wajib_ktp(resident),
-            "warnings": warnings or [],
-        }
-    )
+@dataclass(frozen=True)
+class Saved:
+    """A stored resident and the warnings its data raised (e.g. a birth date that differs
+    from the NIK's), for the answer to show."""
 
-
-_COMPUTED_FIELDS = {"kelurahan_name", "kecamatan_name", "wajib_ktp", "warnings"}
-_STORED_FIELDS = tuple(f for f in ResidentRead.model_fields if f not in _COMPUTED_FIELDS)
+    resident: Resident
+    warnings: list[str]
 
 
 # Built once: reading a resident by NIK is the service's most frequent query.
@@ -157,7 +146,7 @@ def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[st
 
 def create_resident(
     session: Session, *, data: ResidentCreate, actor: Principal, source: str = "api"
-) -> ResidentRead:
+) -> Saved:
     """Register a resident; 409 when the NIK is already registered."""
     _check_kelurahan(session, data.kelurahan_code, actor, ["body", "kelurahan_code"])
     warnings = agreement_warnings(
@@ -198,7 +187,7 @@ def create_resident(
         nik=resident.nik,
         details={"source": source},
     )
-    return to_read(session, resident, warnings)
+    return Saved(resident, warnings)
 
 
 def list_residents(
@@ -271,10 +260,8 @@ def update_resident(
     changes: dict[str, Any],
     if_match: str | None,
     actor: Principal,
-) -> tuple[ResidentRead, str]:
-    """Apply a partial correction; 412 when If-Match names an older version.
-
-    Returns the corrected resident and its new ETag."""
+) -> Saved:
+    """Apply a partial correction; 412 when If-Match names an older version."""
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     if if_match is not None and if_match.strip() not in (etag(resident), "*"):
         raise PreconditionFailed(
@@ -298,7 +285,7 @@ def update_resident(
     )
     changed = {k: v for k, v in changes.items() if getattr(resident, k) != v}
     if not changed:
-        return to_read(session, resident, warnings), etag(resident)
+        return Saved(resident, warnings)
     old_residency = resident.residency_status
     for field, value in changed.items():
         setattr(resident, field, value)
@@ -320,7 +307,7 @@ def update_resident(
             reason=f"residency_status became {resident.residency_status}",
         )
     session.flush()
-    return to_read(session, resident, warnings), etag(resident)
+    return Saved(resident, warnings)
 
 
 def record_event(

@@ -89,7 +89,7 @@ def test_500_letters_from_50_clients_on_two_workers(
         niks = [
             create_resident(
                 session, data=ResidentCreate.model_validate(resident_payload()), actor=SYSTEM
-            ).nik
+            ).resident.nik
             for _ in range(LETTERS)
         ]
     headers = {"Authorization": f"Bearer {secret}"}

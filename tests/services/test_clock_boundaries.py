@@ -70,7 +70,7 @@ def test_seventeenth_birthday_in_sql_agrees_with_python(sessionmaker_) -> None: 
             )
             niks[birth] = create_resident(
                 session, data=ResidentCreate.model_validate(body), actor=OPERATOR
-            ).nik
+            ).resident.nik
     with session_scope(sessionmaker_) as session:
         for birth, on, expected in SEVENTEENTH_BIRTHDAY:
             found = session.scalar(
