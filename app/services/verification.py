@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from app.schemas.verification import (
     PublicDocument,
     PublicLetter,
     PublicSignatory,
+    UploadedLetter,
     UploadOutcome,
     UploadVerification,
 )
@@ -92,30 +94,47 @@ def find_letter_by_token(session: Session, token: str) -> Letter | None:
     return session.scalar(_BY_TOKEN, {"token": token})
 
 
-def public_letter(
-    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
-) -> PublicLetter:
-    """The public view of a letter: no birth date, no address, NIK masked."""
+def _letter_facts(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None
+) -> dict[str, Any]:
     status = effective_status(letter, today or settings.office_today())
-    return PublicLetter(
-        status=status,
-        status_label=status_label(status),
-        status_reason=public_reason(letter, status),
-        number=letter.number,
-        issued_at=letter.issued_at,
-        valid_from=letter.valid_from,
-        valid_until=letter.valid_until,
-        resident_name=letter.resident_name,
-        resident_nik_masked=mask_nik(letter.resident_nik),
-        issuer=Issuer(
+    return {
+        "status": status,
+        "status_label": status_label(status),
+        "status_reason": public_reason(letter, status),
+        "number": letter.number,
+        "issued_at": letter.issued_at,
+        "valid_from": letter.valid_from,
+        "valid_until": letter.valid_until,
+        "resident_name": letter.resident_name,
+        "resident_nik_masked": mask_nik(letter.resident_nik),
+        "issuer": Issuer(
             government=settings.office_government,
             agency=settings.office_agency,
             city=settings.office_city,
         ),
-        signatory=PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
-        document=PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
+        "signatory": PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
+        "document": PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
+        "development_signing_key": development_key,
+    }
+
+
+def public_letter(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+) -> PublicLetter:
+    """The public view of a letter: no birth date, no address, NIK masked."""
+    return PublicLetter(
+        **_letter_facts(letter, settings=settings, development_key=development_key, today=today),
         verification_url=verification_url(settings, letter.verification_token),
-        development_signing_key=development_key,
+    )
+
+
+def uploaded_letter(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+) -> UploadedLetter:
+    """The public view of a letter for an upload check: as public_letter, without its QR link."""
+    return UploadedLetter(
+        **_letter_facts(letter, settings=settings, development_key=development_key, today=today)
     )
 
 
@@ -131,9 +150,10 @@ def letter_verification(
 
 
 def _identify(session: Session, report: SignatureReport) -> Letter | None:
-    # Only content this office's key vouches for may name a letter: a forgery signed with
-    # another key can carry a real token, and must not borrow that letter's status.
-    if not (report.signed and report.intact and report.trusted):
+    # Only content this office's key vouches for may name a letter, and only when nothing was
+    # added after the signature: a forgery signed with another key can carry a real token, and
+    # an update appended to a genuine letter can rewrite its /Info to name any other letter.
+    if not report.valid:
         return None
     if report.verification_token:
         letter = find_letter_by_token(session, report.verification_token)
@@ -244,7 +264,7 @@ def verify_upload(
     file_sha256 = hashlib.sha256(data).hexdigest()
     letter = _identify(session, report)
     view = (
-        public_letter(
+        uploaded_letter(
             letter,
             settings=settings,
             development_key=development_key,
@@ -272,7 +292,8 @@ def verify_upload(
         signer_certificate_sha256=report.signer_certificate_sha256,
         signed_at=report.signed_at,
         problem=report.problem,
-        letter_number=report.letter_number,
+        # A file whose signature does not vouch for it names no letter, not even its number.
+        letter_number=report.letter_number if report.valid else None,
         matches_issued_file=matches if letter is not None else None,
         status=status,
         letter=view,

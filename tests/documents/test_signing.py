@@ -215,3 +215,24 @@ def test_verify_works_inside_event_loop(signed_pdf: bytes, signer: LetterSigner)
         return _verify(signed_pdf, signer)
 
     assert asyncio.run(inside_loop()).valid
+
+
+def test_info_rewritten_in_place_after_signing_is_read_from_the_signed_revision(
+    signed_pdf: bytes, signer: LetterSigner
+) -> None:
+    # Same object number, new content, in an update after the signature: the reader's newest
+    # view of /Info names another letter, the signed revision still names this one.
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    info_ref = writer.trailer_view.raw_get("/Info")
+    info = info_ref.get_object()
+    info[generic.NameObject("/SKKLetterNumber")] = generic.TextStringObject("470/9999/SKK/III/2026")
+    info[generic.NameObject("/SKKVerificationToken")] = generic.TextStringObject(
+        "StolenToken0000000"
+    )
+    writer.mark_update(info_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    report = _verify(out.getvalue(), signer)
+    assert report.problem == PROBLEM_APPENDED and not report.valid
+    assert report.letter_number == BASE_CONTENT.number
+    assert report.verification_token == BASE_CONTENT.verification_token
