@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     statistics_page_public: bool = True
     cors_origins: list[str] = Field(default_factory=list)
 
+    # Upload checks (POST /api/v1/verify) parse the PDF in a child process with these hard
+    # limits, so a hostile PDF (looping xref chain, compression bomb) cannot stall or bloat a
+    # worker; a check over them answers `damaged`.
+    upload_check_seconds: float = Field(default=10.0, gt=0, le=120)
+    upload_check_memory_mb: int = Field(default=512, ge=128)
+
     @field_validator("letter_number_format")
     @classmethod
     def _check_number_format(cls, value: str) -> str:

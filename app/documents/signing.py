@@ -71,6 +71,7 @@ PROBLEM_UNSIGNED = "the PDF has no signature"
 PROBLEM_TAMPERED = "the signed content was changed after signing"
 PROBLEM_UNTRUSTED = "signed by a certificate this office does not trust"
 PROBLEM_APPENDED = "content was added after the signature"
+PROBLEM_LIMITS = "the file could not be checked within the time and memory limits"
 
 
 class SigningKeyError(Exception):
@@ -432,6 +433,9 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)))
         signatures = reader.embedded_regular_signatures
+    except MemoryError:
+        # A compression bomb under an address-space limit (app.documents.sandbox).
+        return _failure(PROBLEM_LIMITS)
     except Exception:
         # Truncated and corrupt files fail in many different places inside the
         # parser; for the caller they are all the same problem.
@@ -460,6 +464,8 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         intact = digest_ok and signature_ok
         covers_whole_file = sig.coverage == SignatureCoverageLevel.ENTIRE_FILE
         info = _signed_info(reader, sig.signed_revision)
+    except MemoryError:
+        return _failure(PROBLEM_LIMITS, signed=True)
     except Exception:
         return _failure(PROBLEM_DAMAGED, signed=True)
 

@@ -18,9 +18,16 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.documents.signing import PROBLEM_NOT_PDF, PROBLEM_UNSIGNED, SignatureReport, verify_pdf
+from app.documents.sandbox import CheckLimits, SandboxBusy, verify_pdf_isolated
+from app.documents.signing import (
+    PROBLEM_LIMITS,
+    PROBLEM_NOT_PDF,
+    PROBLEM_UNSIGNED,
+    SignatureReport,
+)
 from app.domain.dates import format_date_id
 from app.domain.masking import mask_nik
+from app.errors import ServiceUnavailable
 from app.models import Letter
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -167,6 +174,14 @@ def _identify(session: Session, report: SignatureReport) -> Letter | None:
 def _verdict(
     report: SignatureReport, letter: Letter | None, matches: bool, status: LetterStatus | None
 ) -> Verdict:
+    if report.problem == PROBLEM_LIMITS:
+        return Verdict(
+            UploadOutcome.damaged,
+            "PDF ini tidak dapat diperiksa dalam batas waktu dan memori pemeriksaan, jadi "
+            "jangan diterima; minta berkas aslinya atau pindai kode QR pada surat.",
+            "This PDF could not be checked within the time and memory limits of the check, so "
+            "do not accept it; ask for the original file or scan the letter's QR code.",
+        )
     if not report.signed:
         if report.problem == PROBLEM_NOT_PDF:
             return Verdict(
@@ -256,11 +271,23 @@ def verify_upload(
 ) -> UploadVerification:
     """Check an uploaded PDF's signature, identify its letter, and compare it with the record.
 
-    Synchronous and CPU-bound (pyHanko): run it in a worker thread, never on the event loop.
+    Synchronous: the PDF is parsed in a limited child process (app.documents.sandbox) and this
+    waits for it, so run it in a worker thread, never on the event loop.  Raises
+    ServiceUnavailable when every check slot stays busy.
     """
     now = now or utcnow()
     trusted: Collection[str] = [office_certificate_sha256, *settings.trusted_certificates_sha256]
-    report = verify_pdf(data, trusted_certificates_sha256=trusted)
+    limits = CheckLimits(
+        seconds=settings.upload_check_seconds, memory_mb=settings.upload_check_memory_mb
+    )
+    try:
+        report = verify_pdf_isolated(data, trusted_certificates_sha256=trusted, limits=limits)
+    except SandboxBusy:
+        raise ServiceUnavailable(
+            "too many uploaded PDFs are being checked right now; try again in a minute",
+            code="upload_check_busy",
+            headers={"Cache-Control": "no-store", "Retry-After": "30"},
+        ) from None
     file_sha256 = hashlib.sha256(data).hexdigest()
     letter = _identify(session, report)
     view = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from app.domain.masking import mask_nik
 from app.main import create_app
 from app.models import Letter
 from app.web import HTML_SECURITY_HEADERS
+from tests.documents.hostile import looping_prev, object_stream_bomb, xref_stream_bomb
 from tests.factories import resident_payload
 
 RESIDENTS = "/api/v1/residents"
@@ -643,3 +645,49 @@ def test_the_upload_answer_never_carries_a_verification_link(client, issued) -> 
     upload_letter = schema["UploadVerification"]["properties"]["letter"]
     ref = next(s["$ref"] for s in upload_letter["anyOf"] if "$ref" in s)
     assert "verification_url" not in schema[ref.rsplit("/", 1)[1]]["properties"]
+
+
+# --- uploads that stall or bloat the parser (issue 10, class 2) ----------------------------
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1])
+
+
+@pytest.fixture
+def quick_client(settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    app = create_app(settings.model_copy(update={"upload_check_seconds": 3}))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pdf: looping_prev(pdf, self_loop=True),
+        lambda pdf: looping_prev(pdf, self_loop=False),
+        lambda pdf: xref_stream_bomb(1 << 30),
+        lambda pdf: object_stream_bomb(1 << 30),
+    ],
+    ids=["prev-loop", "prev-cycle", "xref-stream-bomb", "object-stream-bomb"],
+)
+def test_a_pdf_that_stalls_or_bloats_the_parser_is_damaged_within_seconds(
+    quick_client, keys, issued, build
+) -> None:
+    _, _, pdf = issued
+    hostile = build(pdf)
+    assert len(hostile) < 2 * 1024 * 1024
+    rss_before = _rss_kb()
+    started = time.monotonic()
+    body = _upload(quick_client, hostile)
+    elapsed = time.monotonic() - started
+    assert body["outcome"] == "damaged"
+    assert body["genuine"] is False and body["letter"] is None
+    assert "batas waktu dan memori" in body["verdict"]
+    assert "time and memory limits" in body["verdict_en"]
+    assert elapsed < 3 + 3
+    assert _rss_kb() - rss_before < 10 * 1024
+    # The worker is still healthy: the next genuine upload is answered as before.
+    assert _upload(quick_client, pdf)["outcome"] == "genuine"
