@@ -26,7 +26,7 @@ from app.documents.signing import (
     SignatureReport,
 )
 from app.domain.dates import format_date_id
-from app.domain.masking import mask_nik
+from app.domain.masking import mask_nik, mask_public_text
 from app.errors import ServiceUnavailable
 from app.models import Letter
 from app.models._types import utcnow
@@ -75,14 +75,17 @@ def status_label(status: LetterStatus) -> str:
 
 
 def public_reason(letter: Letter, status: LetterStatus) -> str | None:
-    """The reason the public may read: the office's own words only for a revocation."""
+    """The reason the public may read: the office's own words (numbers masked) only for a
+    revocation."""
     if status is LetterStatus.expired:
         return (
             f"Masa berlaku berakhir pada {format_date_id(letter.valid_until)} "
             f"(validity ended on {letter.valid_until.isoformat()})."
         )
     if status is LetterStatus.revoked:
-        return letter.status_reason
+        # Typed by an operator: it may name a NIK or a phone number, which the public must not
+        # read.
+        return mask_public_text(letter.status_reason) if letter.status_reason else None
     if status is LetterStatus.superseded:
         return _SUPERSEDED_REASON
     if status is LetterStatus.void:

@@ -691,3 +691,32 @@ def test_a_pdf_that_stalls_or_bloats_the_parser_is_damaged_within_seconds(
     assert _rss_kb() - rss_before < 10 * 1024
     # The worker is still healthy: the next genuine upload is answered as before.
     assert _upload(quick_client, pdf)["outcome"] == "genuine"
+
+
+# --- the revoke reason on the public page (issue 10, class 11) -----------------------------
+
+
+def test_numbers_in_a_revoke_reason_are_masked_on_the_page_and_in_json(client, keys) -> None:
+    resident = _resident(client, keys)
+    letter = _issue(client, keys, resident["nik"])
+    other_nik = "5371046505950002"
+    reason = (
+        f"Salah orang: seharusnya untuk NIK {other_nik[:4]}.{other_nik[4:8]}.{other_nik[8:12]}."
+        f"{other_nik[12:]}, hubungi pemohon di 0812-3456-7890 atau +62 813 9876 5432"
+    )
+    revoked = client.post(
+        f"/api/v1/letters/{letter['id']}/revoke", json={"reason": reason}, headers=keys.operator
+    )
+    assert revoked.status_code == 200
+    page = client.get(f"/v/{_token(letter)}").text
+    body = client.get(f"{VERIFY}/{_token(letter)}").json()
+    upload = _upload(client, _pdf(client, keys, letter))
+    assert upload["outcome"] == "genuine_not_valid"
+    for shown in (page, body["status_reason"], upload["letter"]["status_reason"]):
+        assert "Salah orang: seharusnya untuk NIK 537104******0002" in shown
+        assert "****-****-****" in shown and "+** *** **** ****" in shown
+        assert reason not in shown and "0812-3456-7890" not in shown
+    for shown in (body["status_reason"], upload["letter"]["status_reason"]):
+        digits = re.sub(r"[^0-9]", "", shown)
+        for secret in (other_nik, "081234567890", "6281398765432", "650595"):
+            assert secret not in digits
