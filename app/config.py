@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     audit_checkpoint_interval_minutes: float = Field(default=60, ge=0)
     audit_checkpoint_file: Path | None = None
 
+    # Upload checks (POST /api/v1/verify) parse the PDF in a child process with these hard
+    # limits, so a hostile PDF (looping xref chain, compression bomb) cannot stall or bloat a
+    # worker; a check over them answers `damaged`.
+    upload_check_seconds: float = Field(default=10.0, gt=0, le=120)
+    upload_check_memory_mb: int = Field(default=512, ge=128)
+
     @field_validator("letter_number_format")
     @classmethod
     def _check_number_format(cls, value: str) -> str:

@@ -230,7 +230,7 @@ async def _read_upload(request: Request, limit: int) -> bytes:
     summary="Verify an uploaded letter PDF",
     response_model=UploadVerification,
     dependencies=[PublicRateLimit],
-    responses=problem_responses(400, 413, 415, 422, 429),
+    responses=problem_responses(400, 413, 415, 422, 429, 503),
     openapi_extra={
         "requestBody": {
             "required": True,

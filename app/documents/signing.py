@@ -72,6 +72,7 @@ PROBLEM_UNSIGNED = "the PDF has no signature"
 PROBLEM_TAMPERED = "the signed content was changed after signing"
 PROBLEM_UNTRUSTED = "signed by a certificate this office does not trust"
 PROBLEM_APPENDED = "content was added after the signature"
+PROBLEM_LIMITS = "the file could not be checked within the time and memory limits"
 
 
 class SigningKeyError(Exception):
@@ -432,6 +433,18 @@ def _info_text(info: object, key: str) -> str | None:
     return str(value) if isinstance(value, generic.TextStringObject | str) else None
 
 
+def _signed_info(reader: PdfFileReader, revision: int) -> object:
+    """The /Info dictionary exactly as the signed revision has it."""
+    resolver = reader.get_historical_resolver(revision)
+    # The flattened trailer's references still point at the whole reader, so resolving them
+    # directly returns the newest version of the object: an update appended after the
+    # signature could then rewrite /Info in place and name another letter.
+    info = resolver.trailer_view.raw_get("/Info")
+    if isinstance(info, generic.IndirectObject):
+        return resolver.get_object(info.reference)
+    return info
+
+
 def _looks_like_pdf(data: bytes) -> bool:
     # The spec lets the header sit within the first 1024 bytes.
     return b"%PDF-" in data[:1024]
@@ -445,6 +458,9 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)))
         signatures = reader.embedded_regular_signatures
+    except MemoryError:
+        # A compression bomb under an address-space limit (app.documents.sandbox).
+        return _failure(PROBLEM_LIMITS)
     except Exception:
         # Truncated and corrupt files fail in many different places inside the
         # parser; for the caller they are all the same problem.
@@ -472,8 +488,9 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         )
         intact = digest_ok and signature_ok
         covers_whole_file = sig.coverage == SignatureCoverageLevel.ENTIRE_FILE
-        info = reader.get_historical_resolver(sig.signed_revision).trailer_view.get("/Info")
-        info = info.get_object() if info is not None else None
+        info = _signed_info(reader, sig.signed_revision)
+    except MemoryError:
+        return _failure(PROBLEM_LIMITS, signed=True)
     except Exception:
         return _failure(PROBLEM_DAMAGED, signed=True)
 

@@ -41,3 +41,26 @@ def mask_kk(kk: str) -> str:
 def mask_text_niks(text: str) -> str:
     """Mask every standalone run of 16 digits, up to three separators between two, in a text."""
     return _SIXTEEN_DIGITS.sub(lambda m: _mask16(m.group(0)), text)
+
+
+# A run of digits with single separators between them, optionally led by "+" (an
+# international phone prefix) and an area code in brackets: "(0380) 821-234".
+_DIGIT_RUN = re.compile(r"(?<![0-9+])\+?(?:\([0-9]{2,5}\)[ .\-]?)?[0-9](?:[ .\-]?[0-9])*(?![0-9])")
+_PHONE_MIN_DIGITS = 9
+
+
+def _mask_run(run: str) -> str:
+    digits = sum(ch in "0123456789" for ch in run)
+    if digits == 16 and not run.startswith(("+", "(")):
+        return _mask16(run)  # a NIK or KK number: shown like the holder's masked NIK
+    if digits >= _PHONE_MIN_DIGITS:
+        # Phone numbers (08xx..., +62...) and any other long number: no digit is safe to keep,
+        # a number cut short is as good as whole for a caller who guesses the rest.
+        return "".join("*" if ch in "0123456789" else ch for ch in run)
+    return run
+
+
+def mask_public_text(text: str) -> str:
+    """Mask NIK-like (16 digits) and phone-like (9+ digits) numbers in text shown to the public."""
+    # NIKs first, written in any script and with any separators, as in the logs.
+    return _DIGIT_RUN.sub(lambda m: _mask_run(m.group(0)), mask_text_niks(text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,43 +29,41 @@ class PublicDocument(BaseModel):
     size: int = Field(description="Size of the signed PDF in bytes")
 
 
-class PublicLetter(BaseModel):
-    """A letter as the public sees it: the holder's name and masked NIK, no other personal data."""
+_LETTER_EXAMPLE: dict[str, Any] = {
+    "status": "valid",
+    "status_label": "BERLAKU / VALID",
+    "status_reason": None,
+    "number": "470/0001/Disdukcapil/III/2026",
+    "issued_at": "2026-03-12T02:15:00Z",
+    "valid_from": "2026-03-12",
+    "valid_until": "2026-09-12",
+    "resident_name": "MARIA YULIANA NDUN",
+    "resident_nik_masked": "537104******0001",
+    "issuer": {
+        "government": "PEMERINTAH KOTA KUPANG",
+        "agency": "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+        "city": "Kupang",
+    },
+    "signatory": {
+        "name": "Drs. NAMA KEPALA DINAS, M.Si",
+        "title": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang",
+    },
+    "document": {"sha256": "9f2c...e1", "size": 61234},
+    "development_signing_key": False,
+}
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "valid",
-                    "status_label": "BERLAKU / VALID",
-                    "status_reason": None,
-                    "number": "470/0001/Disdukcapil/III/2026",
-                    "issued_at": "2026-03-12T02:15:00Z",
-                    "valid_from": "2026-03-12",
-                    "valid_until": "2026-09-12",
-                    "resident_name": "MARIA YULIANA NDUN",
-                    "resident_nik_masked": "537104******0001",
-                    "issuer": {
-                        "government": "PEMERINTAH KOTA KUPANG",
-                        "agency": "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
-                        "city": "Kupang",
-                    },
-                    "signatory": {
-                        "name": "Drs. NAMA KEPALA DINAS, M.Si",
-                        "title": "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang",
-                    },
-                    "document": {"sha256": "9f2c...e1", "size": 61234},
-                    "verification_url": "https://skk.example/v/3q2-7wEAAAA",
-                    "development_signing_key": False,
-                }
-            ]
-        }
-    )
+
+class UploadedLetter(BaseModel):
+    """A letter as an upload check shows it: the holder's name and masked NIK, no link to the
+    letter's verification page (an upload must never hand out a letter's QR token)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_LETTER_EXAMPLE]})
 
     status: LetterStatus
     status_label: str = Field(description="Indonesian / English label, e.g. `BERLAKU / VALID`")
     status_reason: str | None = Field(
-        description="Why the letter is no longer valid (revoked: the office's reason)"
+        description="Why the letter is no longer valid (revoked: the office's reason, with "
+        "NIK-like and phone-like numbers masked)"
     )
     number: str
     issued_at: datetime
@@ -75,10 +74,23 @@ class PublicLetter(BaseModel):
     issuer: Issuer
     signatory: PublicSignatory
     document: PublicDocument
-    verification_url: str
     development_signing_key: bool = Field(
         description="True when this service signs with a development key: not an official letter"
     )
+
+
+class PublicLetter(UploadedLetter):
+    """A letter as the holder of its QR code sees it: the upload view plus its page's address."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {**_LETTER_EXAMPLE, "verification_url": "https://skk.example/v/3q2-7wEAAAA"}
+            ]
+        }
+    )
+
+    verification_url: str
 
 
 class LetterVerification(PublicLetter):
@@ -125,11 +137,15 @@ class UploadVerification(BaseModel):
     signer_certificate_sha256: str | None
     signed_at: datetime | None = Field(description="The signing time the signature claims")
     problem: str | None = Field(description="What is wrong with the signature, if anything")
-    letter_number: str | None = Field(description="The letter number the signed content names")
+    letter_number: str | None = Field(
+        description="The letter number the signed content names (null unless the signature is "
+        "this office's, intact and covers the whole file)"
+    )
     matches_issued_file: bool | None = Field(
         description="The file is byte for byte the stored issued PDF (null: no letter identified)"
     )
     status: LetterStatus | None = Field(description="The identified letter's status today")
-    letter: PublicLetter | None = Field(
-        description="The stored letter the file names; compare it with the paper"
+    letter: UploadedLetter | None = Field(
+        description="The stored letter the file's signed content names, only when the file is "
+        "signed by this office, intact and unchanged after signing; compare it with the paper"
     )

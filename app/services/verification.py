@@ -12,14 +12,22 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.documents.signing import PROBLEM_NOT_PDF, PROBLEM_UNSIGNED, SignatureReport, verify_pdf
+from app.documents.sandbox import CheckLimits, SandboxBusy, verify_pdf_isolated
+from app.documents.signing import (
+    PROBLEM_LIMITS,
+    PROBLEM_NOT_PDF,
+    PROBLEM_UNSIGNED,
+    SignatureReport,
+)
 from app.domain.dates import format_date_id
-from app.domain.masking import mask_nik
+from app.domain.masking import mask_nik, mask_public_text
+from app.errors import ServiceUnavailable
 from app.models import Letter
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -29,6 +37,7 @@ from app.schemas.verification import (
     PublicDocument,
     PublicLetter,
     PublicSignatory,
+    UploadedLetter,
     UploadOutcome,
     UploadVerification,
 )
@@ -66,14 +75,17 @@ def status_label(status: LetterStatus) -> str:
 
 
 def public_reason(letter: Letter, status: LetterStatus) -> str | None:
-    """The reason the public may read: the office's own words only for a revocation."""
+    """The reason the public may read: the office's own words (numbers masked) only for a
+    revocation."""
     if status is LetterStatus.expired:
         return (
             f"Masa berlaku berakhir pada {format_date_id(letter.valid_until)} "
             f"(validity ended on {letter.valid_until.isoformat()})."
         )
     if status is LetterStatus.revoked:
-        return letter.status_reason
+        # Typed by an operator: it may name a NIK or a phone number, which the public must not
+        # read.
+        return mask_public_text(letter.status_reason) if letter.status_reason else None
     if status is LetterStatus.superseded:
         return _SUPERSEDED_REASON
     if status is LetterStatus.void:
@@ -92,30 +104,47 @@ def find_letter_by_token(session: Session, token: str) -> Letter | None:
     return session.scalar(_BY_TOKEN, {"token": token})
 
 
-def public_letter(
-    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
-) -> PublicLetter:
-    """The public view of a letter: no birth date, no address, NIK masked."""
+def _letter_facts(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None
+) -> dict[str, Any]:
     status = effective_status(letter, today or settings.office_today())
-    return PublicLetter(
-        status=status,
-        status_label=status_label(status),
-        status_reason=public_reason(letter, status),
-        number=letter.number,
-        issued_at=letter.issued_at,
-        valid_from=letter.valid_from,
-        valid_until=letter.valid_until,
-        resident_name=letter.resident_name,
-        resident_nik_masked=mask_nik(letter.resident_nik),
-        issuer=Issuer(
+    return {
+        "status": status,
+        "status_label": status_label(status),
+        "status_reason": public_reason(letter, status),
+        "number": letter.number,
+        "issued_at": letter.issued_at,
+        "valid_from": letter.valid_from,
+        "valid_until": letter.valid_until,
+        "resident_name": letter.resident_name,
+        "resident_nik_masked": mask_nik(letter.resident_nik),
+        "issuer": Issuer(
             government=settings.office_government,
             agency=settings.office_agency,
             city=settings.office_city,
         ),
-        signatory=PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
-        document=PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
+        "signatory": PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
+        "document": PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
+        "development_signing_key": development_key,
+    }
+
+
+def public_letter(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+) -> PublicLetter:
+    """The public view of a letter: no birth date, no address, NIK masked."""
+    return PublicLetter(
+        **_letter_facts(letter, settings=settings, development_key=development_key, today=today),
         verification_url=verification_url(settings, letter.verification_token),
-        development_signing_key=development_key,
+    )
+
+
+def uploaded_letter(
+    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+) -> UploadedLetter:
+    """The public view of a letter for an upload check: as public_letter, without its QR link."""
+    return UploadedLetter(
+        **_letter_facts(letter, settings=settings, development_key=development_key, today=today)
     )
 
 
@@ -131,9 +160,10 @@ def letter_verification(
 
 
 def _identify(session: Session, report: SignatureReport) -> Letter | None:
-    # Only content this office's key vouches for may name a letter: a forgery signed with
-    # another key can carry a real token, and must not borrow that letter's status.
-    if not (report.signed and report.intact and report.trusted):
+    # Only content this office's key vouches for may name a letter, and only when nothing was
+    # added after the signature: a forgery signed with another key can carry a real token, and
+    # an update appended to a genuine letter can rewrite its /Info to name any other letter.
+    if not report.valid:
         return None
     if report.verification_token:
         letter = find_letter_by_token(session, report.verification_token)
@@ -147,6 +177,14 @@ def _identify(session: Session, report: SignatureReport) -> Letter | None:
 def _verdict(
     report: SignatureReport, letter: Letter | None, matches: bool, status: LetterStatus | None
 ) -> Verdict:
+    if report.problem == PROBLEM_LIMITS:
+        return Verdict(
+            UploadOutcome.damaged,
+            "PDF ini tidak dapat diperiksa dalam batas waktu dan memori pemeriksaan, jadi "
+            "jangan diterima; minta berkas aslinya atau pindai kode QR pada surat.",
+            "This PDF could not be checked within the time and memory limits of the check, so "
+            "do not accept it; ask for the original file or scan the letter's QR code.",
+        )
     if not report.signed:
         if report.problem == PROBLEM_NOT_PDF:
             return Verdict(
@@ -236,15 +274,27 @@ def verify_upload(
 ) -> UploadVerification:
     """Check an uploaded PDF's signature, identify its letter, and compare it with the record.
 
-    Synchronous and CPU-bound (pyHanko): run it in a worker thread, never on the event loop.
+    Synchronous: the PDF is parsed in a limited child process (app.documents.sandbox) and this
+    waits for it, so run it in a worker thread, never on the event loop.  Raises
+    ServiceUnavailable when every check slot stays busy.
     """
     now = now or utcnow()
     trusted: Collection[str] = [office_certificate_sha256, *settings.trusted_certificates_sha256]
-    report = verify_pdf(data, trusted_certificates_sha256=trusted)
+    limits = CheckLimits(
+        seconds=settings.upload_check_seconds, memory_mb=settings.upload_check_memory_mb
+    )
+    try:
+        report = verify_pdf_isolated(data, trusted_certificates_sha256=trusted, limits=limits)
+    except SandboxBusy:
+        raise ServiceUnavailable(
+            "too many uploaded PDFs are being checked right now; try again in a minute",
+            code="upload_check_busy",
+            headers={"Cache-Control": "no-store", "Retry-After": "30"},
+        ) from None
     file_sha256 = hashlib.sha256(data).hexdigest()
     letter = _identify(session, report)
     view = (
-        public_letter(
+        uploaded_letter(
             letter,
             settings=settings,
             development_key=development_key,
@@ -272,7 +322,8 @@ def verify_upload(
         signer_certificate_sha256=report.signer_certificate_sha256,
         signed_at=report.signed_at,
         problem=report.problem,
-        letter_number=report.letter_number,
+        # A file whose signature does not vouch for it names no letter, not even its number.
+        letter_number=report.letter_number if report.valid else None,
         matches_issued_file=matches if letter is not None else None,
         status=status,
         letter=view,

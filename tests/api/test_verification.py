@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,17 +13,21 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from reportlab.pdfgen import canvas
 from sqlalchemy import update
 
 from app.api.ratelimit import SlidingWindowLimiter
 from app.db import session_scope
+from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_TOKEN
 from app.documents.signing import LetterSigner, create_development_key
 from app.domain.dates import format_date_id
 from app.domain.masking import mask_nik
 from app.main import create_app
 from app.models import Letter
 from app.web import HTML_SECURITY_HEADERS
+from tests.documents.hostile import looping_prev, object_stream_bomb, xref_stream_bomb
 from tests.factories import resident_payload
 
 RESIDENTS = "/api/v1/residents"
@@ -344,7 +349,9 @@ def test_a_pdf_signed_by_another_key_is_untrusted(client, issued, tmp_path: Path
     assert body["signer"] == "Kantor Palsu"
     assert body["genuine"] is False
     assert body["letter"] is None and body["status"] is None
-    assert body["letter_number"] == letter["number"]
+    # The verdict alone: a foreign key's signature vouches for no letter number either.
+    assert body["letter_number"] is None
+    assert letter["number"] not in str(body)
     assert "JANGAN DITERIMA" in body["verdict"]
 
 
@@ -533,3 +540,183 @@ def test_public_endpoints_declare_no_security(client) -> None:
         assert "429" in op["responses"]
     upload = doc["paths"]["/api/v1/verify"]["post"]["requestBody"]["content"]
     assert set(upload) == {"multipart/form-data", "application/pdf"}
+
+
+# --- uploads that try to name another letter (issue 10, class 1) ---------------------------
+
+
+def _rewrite_info(signed: bytes, number: str, token: str, *, in_place: bool) -> bytes:
+    """Letter A's signed PDF with an incremental update after the signature that makes /Info
+    name letter B: a new Info object, or the same object number rewritten in place."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    values = {
+        generic.NameObject("/" + INFO_KEY_LETTER_NUMBER): generic.TextStringObject(number),
+        generic.NameObject("/" + INFO_KEY_VERIFICATION_TOKEN): generic.TextStringObject(token),
+    }
+    if in_place:
+        info_ref = writer.trailer_view.raw_get("/Info")
+        assert isinstance(info_ref, generic.IndirectObject)
+        info = info_ref.get_object()
+        info.update(values)
+        writer.mark_update(info_ref)
+    else:
+        writer.set_info(writer.add_object(generic.DictionaryObject(values)))
+    out = io.BytesIO()
+    writer.write(out)
+    hostile = out.getvalue()
+    assert hostile.startswith(signed) and len(hostile) > len(signed)
+    return hostile
+
+
+def _assert_no_letter_data(body: dict, resident: dict, letter: dict, raw: str) -> None:
+    assert body["letter"] is None
+    assert body["status"] is None
+    assert body["matches_issued_file"] is None
+    assert body["genuine"] is False
+    assert resident["full_name"] not in raw
+    assert mask_nik(resident["nik"]) not in raw
+    assert _token(letter) not in raw
+    assert letter["number"] not in raw
+
+
+@pytest.mark.parametrize("in_place", [False, True], ids=["new-info", "info-in-place"])
+def test_an_update_after_the_signature_cannot_name_another_letter(
+    client, keys, in_place: bool
+) -> None:
+    holder_a = _resident(client, keys)
+    letter_a = _issue(client, keys, holder_a["nik"])
+    holder_b = _resident(client, keys)
+    letter_b = _issue(client, keys, holder_b["nik"])
+    hostile = _rewrite_info(
+        _pdf(client, keys, letter_a), letter_b["number"], _token(letter_b), in_place=in_place
+    )
+    response = client.post(VERIFY, content=hostile, headers={"Content-Type": "application/pdf"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["outcome"] == "modified_after_signing"
+    assert "JANGAN DITERIMA" in body["verdict"]
+    # Neither the letter named by the update nor the one really signed is shown: a file that
+    # is not the issued one must not lend any letter's holder, status or QR link.
+    _assert_no_letter_data(body, holder_b, letter_b, response.text)
+    _assert_no_letter_data(body, holder_a, letter_a, response.text)
+    assert body["letter_number"] is None
+    assert "verification_url" not in response.text
+
+
+def test_a_signed_pdf_whose_letter_is_named_only_in_a_later_revision(client, keys) -> None:
+    holder = _resident(client, keys)
+    letter = _issue(client, keys, holder["nik"])
+    pdf = _pdf(client, keys, letter)
+    # Sign the rendering with its identifying /Info entries removed, then add them back in an
+    # update after the signature: the signature vouches for no letter at all.
+    writer = IncrementalPdfFileWriter(io.BytesIO(_original_revision(pdf)))
+    info_ref = writer.trailer_view.raw_get("/Info")
+    info = info_ref.get_object()
+    del info["/" + INFO_KEY_LETTER_NUMBER]
+    del info["/" + INFO_KEY_VERIFICATION_TOKEN]
+    writer.mark_update(info_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    signed_anonymous = client.app.state.signer.sign(out.getvalue())
+    hostile = _rewrite_info(signed_anonymous, letter["number"], _token(letter), in_place=True)
+
+    response = client.post(VERIFY, content=hostile, headers={"Content-Type": "application/pdf"})
+    body = response.json()
+    assert body["outcome"] == "modified_after_signing"
+    _assert_no_letter_data(body, holder, letter, response.text)
+
+    # Without the later update the signature is whole, but it names no letter.
+    response = client.post(
+        VERIFY, content=signed_anonymous, headers={"Content-Type": "application/pdf"}
+    )
+    body = response.json()
+    assert body["outcome"] == "unknown_letter"
+    _assert_no_letter_data(body, holder, letter, response.text)
+
+
+def test_the_upload_answer_never_carries_a_verification_link(client, issued) -> None:
+    _, letter, pdf = issued
+    response = client.post(VERIFY, content=pdf, headers={"Content-Type": "application/pdf"})
+    body = response.json()
+    assert body["outcome"] == "genuine"
+    assert "verification_url" not in body["letter"]
+    assert _token(letter) not in response.text
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    upload_letter = schema["UploadVerification"]["properties"]["letter"]
+    ref = next(s["$ref"] for s in upload_letter["anyOf"] if "$ref" in s)
+    assert "verification_url" not in schema[ref.rsplit("/", 1)[1]]["properties"]
+
+
+# --- uploads that stall or bloat the parser (issue 10, class 2) ----------------------------
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1])
+
+
+@pytest.fixture
+def quick_client(settings) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    app = create_app(settings.model_copy(update={"upload_check_seconds": 3}))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda pdf: looping_prev(pdf, self_loop=True),
+        lambda pdf: looping_prev(pdf, self_loop=False),
+        lambda pdf: xref_stream_bomb(1 << 30),
+        lambda pdf: object_stream_bomb(1 << 30),
+    ],
+    ids=["prev-loop", "prev-cycle", "xref-stream-bomb", "object-stream-bomb"],
+)
+def test_a_pdf_that_stalls_or_bloats_the_parser_is_damaged_within_seconds(
+    quick_client, keys, issued, build
+) -> None:
+    _, _, pdf = issued
+    hostile = build(pdf)
+    assert len(hostile) < 2 * 1024 * 1024
+    rss_before = _rss_kb()
+    started = time.monotonic()
+    body = _upload(quick_client, hostile)
+    elapsed = time.monotonic() - started
+    assert body["outcome"] == "damaged"
+    assert body["genuine"] is False and body["letter"] is None
+    assert "batas waktu dan memori" in body["verdict"]
+    assert "time and memory limits" in body["verdict_en"]
+    assert elapsed < 3 + 3
+    assert _rss_kb() - rss_before < 10 * 1024
+    # The worker is still healthy: the next genuine upload is answered as before.
+    assert _upload(quick_client, pdf)["outcome"] == "genuine"
+
+
+# --- the revoke reason on the public page (issue 10, class 11) -----------------------------
+
+
+def test_numbers_in_a_revoke_reason_are_masked_on_the_page_and_in_json(client, keys) -> None:
+    resident = _resident(client, keys)
+    letter = _issue(client, keys, resident["nik"])
+    other_nik = "5371046505950002"
+    reason = (
+        f"Salah orang: seharusnya untuk NIK {other_nik[:4]}.{other_nik[4:8]}.{other_nik[8:12]}."
+        f"{other_nik[12:]}, hubungi pemohon di 0812-3456-7890 atau +62 813 9876 5432"
+    )
+    revoked = client.post(
+        f"/api/v1/letters/{letter['id']}/revoke", json={"reason": reason}, headers=keys.operator
+    )
+    assert revoked.status_code == 200
+    page = client.get(f"/v/{_token(letter)}").text
+    body = client.get(f"{VERIFY}/{_token(letter)}").json()
+    upload = _upload(client, _pdf(client, keys, letter))
+    assert upload["outcome"] == "genuine_not_valid"
+    for shown in (page, body["status_reason"], upload["letter"]["status_reason"]):
+        assert "Salah orang: seharusnya untuk NIK 537104******0002" in shown
+        assert "****-****-****" in shown and "+** *** **** ****" in shown
+        assert reason not in shown and "0812-3456-7890" not in shown
+    for shown in (body["status_reason"], upload["letter"]["status_reason"]):
+        digits = re.sub(r"[^0-9]", "", shown)
+        for secret in (other_nik, "081234567890", "6281398765432", "650595"):
+            assert secret not in digits

@@ -5,10 +5,20 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
+import re
+import shutil
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import pytest
+from asn1crypto import cms
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -27,6 +37,7 @@ from app.documents.signing import (
 )
 
 from .conftest import BASE_CONTENT
+from .test_pdfsig import pdfsig
 
 
 def _verify(data: bytes, signer: LetterSigner) -> SignatureReport:
@@ -215,3 +226,177 @@ def test_verify_works_inside_event_loop(signed_pdf: bytes, signer: LetterSigner)
         return _verify(signed_pdf, signer)
 
     assert asyncio.run(inside_loop()).valid
+
+
+def test_info_rewritten_in_place_after_signing_is_read_from_the_signed_revision(
+    signed_pdf: bytes, signer: LetterSigner
+) -> None:
+    # Same object number, new content, in an update after the signature: the reader's newest
+    # view of /Info names another letter, the signed revision still names this one.
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
+    info_ref = writer.trailer_view.raw_get("/Info")
+    info = info_ref.get_object()
+    info[generic.NameObject("/SKKLetterNumber")] = generic.TextStringObject("470/9999/SKK/III/2026")
+    info[generic.NameObject("/SKKVerificationToken")] = generic.TextStringObject(
+        "StolenToken0000000"
+    )
+    writer.mark_update(info_ref)
+    out = io.BytesIO()
+    writer.write(out)
+    report = _verify(out.getvalue(), signer)
+    assert report.problem == PROBLEM_APPENDED and not report.valid
+    assert report.letter_number == BASE_CONTENT.number
+    assert report.verification_token == BASE_CONTENT.verification_token
+
+
+# --- the signature value itself, and configured PKCS#12 keys (issue 16) -------------------
+
+
+def _contents_span(pdf: bytes) -> tuple[int, int]:
+    """Start and end of the hex digits of the signature's /Contents string."""
+    match = re.search(rb"/Contents\s*<([0-9a-fA-F]+)>", pdf)
+    assert match is not None
+    return match.start(1), match.end(1)
+
+
+def _cms(pdf: bytes) -> cms.ContentInfo:
+    start, end = _contents_span(pdf)
+    return cms.ContentInfo.load(bytes.fromhex(pdf[start:end].decode()).rstrip(b"\x00"))
+
+
+def _with_contents(pdf: bytes, der: bytes) -> bytes:
+    start, end = _contents_span(pdf)
+    hex_der = der.hex().encode().ljust(end - start, b"0")
+    assert len(hex_der) == end - start
+    return pdf[:start] + hex_der + pdf[end:]
+
+
+def test_a_changed_signature_value_is_not_intact_and_not_trusted(
+    signed_pdf: bytes, signer: LetterSigner
+) -> None:
+    content = _cms(signed_pdf)
+    signer_info = content["content"]["signer_infos"][0]
+    value = bytearray(signer_info["signature"].native)
+    value[-1] ^= 0x01  # the last byte of the ECDSA `s` integer: still well-formed DER
+    signer_info["signature"] = cms.OctetString(bytes(value))
+    forged = _with_contents(signed_pdf, content.dump(force=True))
+    # The signed bytes are untouched: their digest still matches the one the CMS names.
+    assert forged != signed_pdf and len(forged) == len(signed_pdf)
+    report = _verify(forged, signer)
+    assert report.signed and report.covers_whole_file
+    assert not report.intact
+    assert not report.trusted
+    assert report.problem == PROBLEM_TAMPERED
+    assert not report.valid
+
+
+def test_a_signature_transplanted_from_another_letter_is_not_intact(
+    signed_pdf: bytes, signer: LetterSigner, make_content: Callable[..., LetterContent]
+) -> None:
+    other = signer.sign(
+        render_letter(make_content(number="470/0002/SKK/III/2026", verification_token="B" * 22))
+    )
+    start, end = _contents_span(signed_pdf)
+    other_start, other_end = _contents_span(other)
+    assert end - start == other_end - other_start
+    # Letter A's CMS, made by the right key, in letter B's /Contents.
+    transplanted = other[:other_start] + signed_pdf[start:end] + other[other_end:]
+    report = _verify(transplanted, signer)
+    assert report.signed
+    assert not report.intact
+    assert report.problem == PROBLEM_TAMPERED
+    assert not report.valid
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Test CA of the SKK tests"),
+        ]
+    )
+
+
+def _certificate(
+    subject: str,
+    key: Any,
+    issuer: x509.Certificate | None,
+    issuer_key: Any,
+    *,
+    ca: bool,
+) -> x509.Certificate:
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer.subject if issuer is not None else _name(subject))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
+@pytest.fixture(scope="module")
+def test_ca() -> tuple[x509.Certificate, Any, x509.Certificate, Any]:
+    """A root CA and an intermediate CA, as an office's certificate authority would have."""
+    root_key = ec.generate_private_key(ec.SECP384R1())
+    root = _certificate("SKK Test Root CA", root_key, None, root_key, ca=True)
+    intermediate_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    intermediate = _certificate(
+        "SKK Test Intermediate CA", intermediate_key, root, root_key, ca=True
+    )
+    return root, root_key, intermediate, intermediate_key
+
+
+@pytest.mark.parametrize("algorithm", ["rsa", "ec"])
+def test_a_configured_pkcs12_with_a_ca_chain_signs_and_verifies(
+    algorithm: str, test_ca, tmp_path: Path, make_content: Callable[..., LetterContent]
+) -> None:
+    root, _, intermediate, intermediate_key = test_ca
+    key: Any = (
+        rsa.generate_private_key(public_exponent=65537, key_size=3072)
+        if algorithm == "rsa"
+        else ec.generate_private_key(ec.SECP256R1())
+    )
+    leaf = _certificate(
+        f"Kepala Dinas ({algorithm})", key, intermediate, intermediate_key, ca=False
+    )
+    path = tmp_path / "office.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            name=b"office",
+            key=key,
+            cert=leaf,
+            cas=[intermediate, root],
+            encryption_algorithm=serialization.BestAvailableEncryption(b"rahasia kantor"),
+        )
+    )
+    office = LetterSigner.from_pkcs12(path, "rahasia kantor")
+    assert office.development is False
+    assert office.certificate_sha256 == leaf.fingerprint(hashes.SHA256()).hex()
+    content = make_content(number=f"470/0042/SKK/III/2026-{algorithm}")
+    signed = office.sign(render_letter(content))
+
+    report = verify_pdf(signed, trusted_certificates_sha256=[office.certificate_sha256])
+    assert report.valid, report.problem
+    assert report.signer_subject == f"Kepala Dinas ({algorithm})"
+    assert report.letter_number == content.number
+    # Trust is the pinned signing certificate, never a CA it chains to.
+    assert not verify_pdf(signed, trusted_certificates_sha256=[_fingerprint(root)]).trusted
+    embedded = {c.chosen.dump() for c in _cms(signed)["content"]["certificates"]}
+    ders = {c.public_bytes(serialization.Encoding.DER) for c in (leaf, intermediate)}
+    assert ders <= embedded  # the chain travels with the signature for other checkers
+
+    if shutil.which("pdfsig") is not None:
+        pdfsig_report = pdfsig(tmp_path, signed)
+        assert "Signature Validation: Signature is Valid" in pdfsig_report
+        assert "Total document signed" in pdfsig_report
+        assert f"Kepala Dinas ({algorithm})" in pdfsig_report
+
+
+def _fingerprint(certificate: x509.Certificate) -> str:
+    return certificate.fingerprint(hashes.SHA256()).hex()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.masking import mask_kk, mask_nik, mask_text_niks
+from app.domain.masking import mask_kk, mask_nik, mask_public_text, mask_text_niks
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,44 @@ def test_mask_text_niks_whatever_the_separators(text: str) -> None:
 def test_mask_text_niks_leaves_ordinary_numbers_alone() -> None:
     for text in ("2026-11-30T04:19:59.123+00:00", "1,234,567", "req 42 took 12.5 ms", "v1.2.3"):
         assert mask_text_niks(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Salah orang, seharusnya NIK 5371041208900001",
+            "Salah orang, seharusnya NIK 537104******0001",
+            id="nik",
+        ),
+        pytest.param(
+            "NIK 5371.0412.0890.0001 / KK 5371-0415-0612-0003",
+            "NIK 537104******0001 / KK 537104******0003",
+            id="nik-and-kk-with-separators",
+        ),
+        pytest.param("NIK 5371 0412 0890 0001.", "NIK 537104******0001.", id="nik-spaces"),
+        pytest.param("hubungi 081234567890", "hubungi ************", id="phone-08"),
+        pytest.param("hubungi 0812-3456-7890", "hubungi ****-****-****", id="phone-dashes"),
+        pytest.param("telp. 0812 3456 789", "telp. **** **** ***", id="phone-spaces"),
+        pytest.param("WA +62 812-3456-7890", "WA +** ***-****-****", id="phone-plus62"),
+        pytest.param("WA +6281234567890", "WA +*************", id="phone-plus62-plain"),
+        pytest.param("kantor (0380) 821-2345", "kantor (****) ***-****", id="phone-area-code"),
+        pytest.param("nomor 123.456.789", "nomor ***.***.***", id="nine-digits-dots"),
+        pytest.param("nomor 12345678", "nomor 12345678", id="eight-digits-kept"),
+        pytest.param(
+            "Surat 470/0001/Disdukcapil/III/2026 salah cetak",
+            "Surat 470/0001/Disdukcapil/III/2026 salah cetak",
+            id="letter-number-kept",
+        ),
+        pytest.param("pada 2026-03-12", "pada 2026-03-12", id="date-kept"),
+        pytest.param("Diterbitkan untuk penduduk yang salah", None, id="no-numbers"),
+        pytest.param("", None, id="empty"),
+        pytest.param(
+            "nik５３７１０４１２０８９０００１",
+            "nik537104******0001",
+            id="fullwidth-digits-a-nik-too",
+        ),
+    ],
+)
+def test_mask_public_text(text: str, expected: str | None) -> None:
+    assert mask_public_text(text) == (text if expected is None else expected)
