@@ -129,9 +129,12 @@ def test_mask_text_niks_leaves_ordinary_numbers_alone() -> None:
         pytest.param("Diterbitkan untuk penduduk yang salah", None, id="no-numbers"),
         pytest.param("", None, id="empty"),
         pytest.param(
-            "nik５３７１０４１２０８９０００１",
+            "nik５３７１０４１２０８９０００１", None, id="fifteen-fullwidth-digits-not-a-nik"
+        ),
+        pytest.param(
+            "nik５３７１０４１２０８９００００１",
             "nik537104******0001",
-            id="fullwidth-digits-a-nik-too",
+            id="sixteen-fullwidth-digits-a-nik",
         ),
     ],
 )
