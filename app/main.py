@@ -12,9 +12,9 @@ from functools import partial
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api import audit, health, keys, letters, regions, residents, statistics, transfer, verify
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers
+from app.api.routes import include_routes
 from app.config import Settings, get_settings, use_office_clock
 from app.db import make_async_engine, make_async_sessionmaker, make_engine, make_sessionmaker
 from app.housekeeping import Housekeeper
@@ -108,8 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestLogMiddleware,
         trusted_proxies=TrustedProxies(parse_networks(settings.trusted_proxies)),
     )
-    for module in (health, regions, transfer, residents, letters, keys, audit, verify, statistics):
-        app.include_router(module.router)
+    include_routes(app)
     return app
 
 

@@ -15,7 +15,7 @@ from app.schemas.common import Page
 from app.services import audit, audit_checkpoints
 from app.services.pagination import LinePosition, decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(tags=["audit"])
 
 
 @router.get(

@@ -11,7 +11,7 @@ from app.schemas.common import Page
 from app.schemas.keys import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, Me
 from app.services import keys
 
-router = APIRouter(prefix="/api/v1", tags=["api keys"])
+router = APIRouter(tags=["api keys"])
 
 
 @router.get("/me", summary="Who am I", response_model=Me, responses=problem_responses(401))

@@ -22,7 +22,7 @@ from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterSta
 from app.services import letters
 from app.services.letters import LetterFilters
 
-router = APIRouter(prefix="/api/v1", tags=["letters"])
+router = APIRouter(tags=["letters"])
 
 _one_issue_per_worker = threading.Lock()
 
@@ -30,7 +30,7 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
 
 
 @router.post(
-    "/residents/{nik}/letters",
+    "/residents/{nik:nik}/letters",
     summary="Issue a Surat Keterangan Kependudukan",
     status_code=201,
     response_model=LetterRead,

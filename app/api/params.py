@@ -7,9 +7,28 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path, Query
+from starlette.convertors import Convertor, register_url_convertor
 
 from app.domain.nik import NikError, normalize_nik
 from app.errors import InvalidInput, NotFound, field_error
+
+
+class ResidentKeyConvertor(Convertor[str]):
+    """`{nik:nik}`: a path segment naming a resident, never one of the fixed sub-paths of
+    /residents (import, export). The order in which routers are included then does not
+    decide which route answers."""
+
+    regex = r"(?!(?:import|export)(?:/|$))[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+# Registered on import: the resident routes of residents.py and letters.py use `{nik:nik}`.
+register_url_convertor("nik", ResidentKeyConvertor())
 
 
 def parse_nik(raw: str, *, where: str) -> str:

@@ -13,7 +13,7 @@ from app.schemas.keys import RegionRead
 from app.services import regions
 from app.services.pagination import CodePosition, decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
+router = APIRouter(prefix="/regions", tags=["regions"])
 
 Level = Literal["provinsi", "kabupaten_kota", "kecamatan", "kelurahan_desa"]
 

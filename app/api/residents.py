@@ -26,7 +26,7 @@ from app.schemas.resident import (
 from app.services import residents
 from app.services.residents import ResidentFilters
 
-router = APIRouter(prefix="/api/v1/residents", tags=["residents"])
+router = APIRouter(prefix="/residents", tags=["residents"])
 
 RawBody = Annotated[bytes, Depends(body_bytes)]
 
@@ -113,7 +113,7 @@ async def list_residents(
 
 
 @router.get(
-    "/{nik}",
+    "/{nik:nik}",
     summary="Read a resident",
     response_model=ResidentRead,
     responses=problem_responses(401, 404, 422),
@@ -130,7 +130,7 @@ async def get_resident(nik: NikPath, session: SessionDep, actor: CurrentKey) -> 
 
 
 @router.patch(
-    "/{nik}",
+    "/{nik:nik}",
     summary="Correct a resident",
     response_model=ResidentRead,
     responses=problem_responses(401, 403, 404, 412, 422),
@@ -160,7 +160,7 @@ async def update_resident(
 
 
 @router.post(
-    "/{nik}/recording-events",
+    "/{nik:nik}/recording-events",
     summary="Record a recording status change",
     status_code=201,
     response_model=RecordingEventRead,
@@ -195,7 +195,7 @@ async def record_event(
 
 
 @router.get(
-    "/{nik}/recording-events",
+    "/{nik:nik}/recording-events",
     summary="Recording history",
     response_model=Page[RecordingEventRead],
     responses=problem_responses(401, 404, 422),

@@ -26,6 +26,8 @@ from app.web import HTML_SECURITY_HEADERS, templates
 from app.web.svg import Bar, format_int_id, format_pct_id, stacked_bar_chart
 
 router = APIRouter(tags=["statistics"])
+# The public HTML page, outside /api/v1.
+pages = APIRouter(tags=["statistics"])
 
 CSV_MEDIA_TYPE = "text/csv"
 JSON_MEDIA_TYPE = "application/json"
@@ -82,7 +84,7 @@ def _cell(value: Any) -> str:
 
 
 @router.get(
-    "/api/v1/statistics/recording",
+    "/statistics/recording",
     summary="Recording statistics per kota, kecamatan or kelurahan",
     response_model=RecordingStatistics,
     responses={
@@ -139,7 +141,7 @@ def _total(session: Session, rows: list[StatRow], actor: Principal, region_code:
     return statistics.total_row(rows, code=code, name=region_names(session).get(code, code))
 
 
-@router.get(
+@pages.get(
     "/statistics",
     summary="Public statistics page (HTML, no key)",
     response_class=HTMLResponse,

@@ -16,7 +16,7 @@ from app.errors import PayloadTooLarge, UnsupportedMediaType
 from app.schemas.importer import ImportMode, ImportReport
 from app.services import exporter, importer
 
-router = APIRouter(prefix="/api/v1/residents", tags=["residents"])
+router = APIRouter(prefix="/residents", tags=["residents"])
 
 # Spreadsheets and browsers label CSV in many ways; JSON or a form is surely a mistake.
 _CSV_TYPES = {

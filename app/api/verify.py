@@ -36,6 +36,8 @@ from app.services import audit, verification
 from app.web import HTML_SECURITY_HEADERS, templates
 
 router = APIRouter(tags=["verification"])
+# The page a letter's QR code opens, outside /api/v1.
+pages = APIRouter(tags=["verification"])
 
 NO_STORE = {"Cache-Control": "no-store"}
 # Room for the multipart boundaries and part headers around a file of the maximum size.
@@ -98,7 +100,7 @@ def _verification(
     )
 
 
-@router.get(
+@pages.get(
     "/v/{token}",
     summary="Verification page (the letter's QR code)",
     response_class=HTMLResponse,
@@ -138,7 +140,7 @@ async def verification_page(
 
 
 @router.get(
-    "/api/v1/verify/{token}",
+    "/verify/{token}",
     summary="Verify a letter by its QR code (JSON)",
     response_model=LetterVerification,
     dependencies=[PublicRateLimit],
@@ -226,7 +228,7 @@ async def _read_upload(request: Request, limit: int) -> bytes:
 
 
 @router.post(
-    "/api/v1/verify",
+    "/verify",
     summary="Verify an uploaded letter PDF",
     response_model=UploadVerification,
     dependencies=[PublicRateLimit],

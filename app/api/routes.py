@@ -1,0 +1,21 @@
+"""Every route of the service: the JSON API under one /api/v1 prefix, the public pages and
+the health check outside it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from app.api import audit, health, keys, letters, regions, residents, statistics, transfer, verify
+
+API_V1 = "/api/v1"
+
+
+def include_routes(app: FastAPI) -> None:
+    """Add every router to the app."""
+    api = APIRouter(prefix=API_V1)
+    for module in (regions, residents, transfer, letters, keys, audit, statistics, verify):
+        api.include_router(module.router)
+    app.include_router(health.router)
+    app.include_router(api)
+    app.include_router(statistics.pages)
+    app.include_router(verify.pages)
