@@ -60,6 +60,40 @@ def resident_payload(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+# --- over HTTP (a TestClient and a key's headers) ------------------------------------------
+
+RESIDENTS_URL = "/api/v1/residents"
+
+
+def register_http(client: Any, headers: dict[str, str], **overrides: Any) -> dict[str, Any]:
+    """POST a resident (resident_payload with the overrides); asserts 201, returns the body."""
+    response = client.post(RESIDENTS_URL, json=resident_payload(**overrides), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def issue_http(
+    client: Any,
+    headers: dict[str, str],
+    nik: str,
+    purpose: str = "Pembukaan rekening bank",
+    **extra: Any,
+) -> Any:
+    """POST a letter for the resident; returns the response, whatever its status."""
+    return client.post(
+        f"{RESIDENTS_URL}/{nik}/letters", json={"purpose": purpose, **extra}, headers=headers
+    )
+
+
+def move_http(client: Any, headers: dict[str, str], nik: str, status: str, **extra: Any) -> Any:
+    """POST a recording event; returns the response, whatever its status."""
+    return client.post(
+        f"{RESIDENTS_URL}/{nik}/recording-events",
+        json={"status": status, **extra},
+        headers=headers,
+    )
+
+
 # --- through the service layer (tests that need no HTTP) -----------------------------------
 
 SERVICE_OPERATOR = Principal(key_id=None, name="test operator", role=Role.operator)

@@ -13,27 +13,13 @@ from pypdf import PdfReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from app.domain.masking import mask_nik
-from tests.factories import OTHER_KELURAHAN, resident_payload
+from tests.factories import OTHER_KELURAHAN, issue_http, move_http, register_http
 
 RESIDENTS = "/api/v1/residents"
 
 
-def _resident(client, keys, **overrides) -> dict:  # type: ignore[no-untyped-def]
-    response = client.post(RESIDENTS, json=resident_payload(**overrides), headers=keys.operator)
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def _issue(client, keys, nik, purpose="Pembukaan rekening bank", **extra):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"{RESIDENTS}/{nik}/letters", json={"purpose": purpose, **extra}, headers=keys.operator
-    )
-
-
 def _move(client, keys, nik, status):  # type: ignore[no-untyped-def]
-    response = client.post(
-        f"{RESIDENTS}/{nik}/recording-events", json={"status": status}, headers=keys.operator
-    )
+    response = move_http(client, keys.operator, nik, status)
     assert response.status_code == 201, response.text
 
 
@@ -43,8 +29,8 @@ def _text(pdf: bytes) -> str:
 
 @pytest.mark.usefixtures("pinned_clock")
 def test_issue_download_and_read_back(client, keys) -> None:
-    resident = _resident(client, keys, full_name="NGUYỄN THỊ ŁUCJA")
-    response = _issue(client, keys, resident["nik"])
+    resident = register_http(client, keys.operator, full_name="NGUYỄN THỊ ŁUCJA")
+    response = issue_http(client, keys.operator, resident["nik"])
     assert response.status_code == 201, response.text
     letter = response.json()
     year = date.today().year
@@ -79,8 +65,8 @@ def test_issue_download_and_read_back(client, keys) -> None:
 def test_numbers_follow_each_other(client, keys) -> None:
     numbers = []
     for _ in range(3):
-        resident = _resident(client, keys)
-        numbers.append(_issue(client, keys, resident["nik"]).json()["number"])
+        resident = register_http(client, keys.operator)
+        numbers.append(issue_http(client, keys.operator, resident["nik"]).json()["number"])
     assert [n.split("/")[1] for n in numbers] == ["0001", "0002", "0003"]
 
 
@@ -96,19 +82,19 @@ def test_numbers_follow_each_other(client, keys) -> None:
     ],
 )
 def test_ineligible_residents_get_409_with_a_sentence(client, keys, setup, code, phrase) -> None:
-    resident = _resident(client, keys, **setup)
-    response = _issue(client, keys, resident["nik"])
+    resident = register_http(client, keys.operator, **setup)
+    response = issue_http(client, keys.operator, resident["nik"])
     assert response.status_code == 409
     assert response.json()["code"] == code
     assert phrase in response.json()["detail"]
 
 
 def test_wording_differs_for_unregistered_and_recorded(client, keys) -> None:
-    unregistered = _resident(client, keys)
-    recorded = _resident(client, keys, recording_status="print_ready_record")
+    unregistered = register_http(client, keys.operator)
+    recorded = register_http(client, keys.operator, recording_status="print_ready_record")
     texts = {}
     for name, resident in (("unregistered", unregistered), ("recorded", recorded)):
-        letter = _issue(client, keys, resident["nik"]).json()
+        letter = issue_http(client, keys.operator, resident["nik"]).json()
         texts[name] = " ".join(
             _text(client.get(letter["document"]["url"], headers=keys.operator).content).split()
         )
@@ -118,16 +104,20 @@ def test_wording_differs_for_unregistered_and_recorded(client, keys) -> None:
 
 
 def test_one_valid_letter_then_supersede(client, keys) -> None:
-    resident = _resident(client, keys)
-    first = _issue(client, keys, resident["nik"]).json()
-    refused = _issue(client, keys, resident["nik"])
+    resident = register_http(client, keys.operator)
+    first = issue_http(client, keys.operator, resident["nik"]).json()
+    refused = issue_http(client, keys.operator, resident["nik"])
     assert refused.status_code == 409
     assert refused.json()["code"] == "valid_letter_exists"
     assert refused.json()["letter_id"] == first["id"]
-    no_reason = _issue(client, keys, resident["nik"], supersede=True)
+    no_reason = issue_http(client, keys.operator, resident["nik"], supersede=True)
     assert no_reason.status_code == 422
-    second = _issue(
-        client, keys, resident["nik"], supersede=True, supersede_reason="Surat sebelumnya hilang"
+    second = issue_http(
+        client,
+        keys.operator,
+        resident["nik"],
+        supersede=True,
+        supersede_reason="Surat sebelumnya hilang",
     )
     assert second.status_code == 201
     old = client.get(f"/api/v1/letters/{first['id']}", headers=keys.operator).json()
@@ -140,8 +130,8 @@ def test_one_valid_letter_then_supersede(client, keys) -> None:
 
 
 def test_card_issued_voids_the_letter(client, keys) -> None:
-    resident = _resident(client, keys, recording_status="card_shipped")
-    letter = _issue(client, keys, resident["nik"]).json()
+    resident = register_http(client, keys.operator, recording_status="card_shipped")
+    letter = issue_http(client, keys.operator, resident["nik"]).json()
     _move(client, keys, resident["nik"], "card_issued")
     voided = client.get(f"/api/v1/letters/{letter['id']}", headers=keys.operator).json()
     assert voided["status"] == "void"
@@ -150,8 +140,8 @@ def test_card_issued_voids_the_letter(client, keys) -> None:
 
 @pytest.mark.parametrize("residency", ["moved_out", "deceased"])
 def test_moving_out_or_dying_voids_the_letter(client, keys, residency) -> None:
-    resident = _resident(client, keys)
-    letter = _issue(client, keys, resident["nik"]).json()
+    resident = register_http(client, keys.operator)
+    letter = issue_http(client, keys.operator, resident["nik"]).json()
     patched = client.patch(
         f"{RESIDENTS}/{resident['nik']}",
         json={"residency_status": residency},
@@ -163,8 +153,8 @@ def test_moving_out_or_dying_voids_the_letter(client, keys, residency) -> None:
 
 
 def test_revoke(client, keys) -> None:
-    resident = _resident(client, keys)
-    letter = _issue(client, keys, resident["nik"]).json()
+    resident = register_http(client, keys.operator)
+    letter = issue_http(client, keys.operator, resident["nik"]).json()
     url = f"/api/v1/letters/{letter['id']}/revoke"
     assert (
         client.post(url, json={"reason": "salah orang"}, headers=keys.kelurahan).status_code == 403
@@ -178,11 +168,11 @@ def test_revoke(client, keys) -> None:
     twice = client.post(url, json={"reason": "lagi"}, headers=keys.operator)
     assert twice.status_code == 409 and twice.json()["code"] == "letter_not_valid"
     # A revoked letter no longer blocks a new one.
-    assert _issue(client, keys, resident["nik"]).status_code == 201
+    assert issue_http(client, keys.operator, resident["nik"]).status_code == 201
 
 
 def test_idempotent_issue_returns_the_same_letter(client, keys) -> None:
-    resident = _resident(client, keys)
+    resident = register_http(client, keys.operator)
     headers = {**keys.operator, "Idempotency-Key": "letter-1"}
     body = {"purpose": "Pembukaan rekening bank"}
     first = client.post(f"{RESIDENTS}/{resident['nik']}/letters", json=body, headers=headers)
@@ -201,10 +191,10 @@ def test_idempotent_issue_returns_the_same_letter(client, keys) -> None:
 
 
 def test_kelurahan_scope_on_letters(client, keys) -> None:
-    own = _resident(client, keys)
-    other = _resident(client, keys, kelurahan_code=OTHER_KELURAHAN)
-    own_letter = _issue(client, keys, own["nik"]).json()
-    other_letter = _issue(client, keys, other["nik"]).json()
+    own = register_http(client, keys.operator)
+    other = register_http(client, keys.operator, kelurahan_code=OTHER_KELURAHAN)
+    own_letter = issue_http(client, keys.operator, own["nik"]).json()
+    other_letter = issue_http(client, keys.operator, other["nik"]).json()
     listed = client.get("/api/v1/letters", headers=keys.kelurahan).json()["items"]
     assert [letter["id"] for letter in listed] == [own_letter["id"]]
     for path in (f"/api/v1/letters/{other_letter['id']}", other_letter["document"]["url"]):
@@ -222,8 +212,8 @@ def test_kelurahan_scope_on_letters(client, keys) -> None:
 def test_letter_list_filters_and_pages(client, keys) -> None:
     ids = []
     for _ in range(3):
-        resident = _resident(client, keys)
-        ids.append(_issue(client, keys, resident["nik"]).json()["id"])
+        resident = register_http(client, keys.operator)
+        ids.append(issue_http(client, keys.operator, resident["nik"]).json()["id"])
     page1 = client.get("/api/v1/letters", params={"limit": 2}, headers=keys.operator).json()
     page2 = client.get(
         "/api/v1/letters",
@@ -267,19 +257,21 @@ FORGED = "Pembukaan rekening\nBerlaku sampai dengan 31 Desember 2099"
     "purpose", [FORGED, "Bank\u2028Berlaku 2099", "Bank\r", "Bank\u202e9902", "Bank\x00"]
 )
 def test_purpose_with_a_line_break_or_control_character_is_refused(client, keys, purpose) -> None:  # type: ignore[no-untyped-def]
-    resident = _resident(client, keys)
-    response = _issue(client, keys, resident["nik"], purpose=purpose)
+    resident = register_http(client, keys.operator)
+    response = issue_http(client, keys.operator, resident["nik"], purpose=purpose)
     assert response.status_code == 422, response.text
     assert response.json()["detail"].startswith("purpose: ")
     assert client.get("/api/v1/letters", headers=keys.operator).json()["items"] == []
 
 
 def test_reasons_are_one_clean_line(client, keys) -> None:  # type: ignore[no-untyped-def]
-    resident = _resident(client, keys)
-    first = _issue(client, keys, resident["nik"], purpose="  Pembukaan   rekening  ").json()
+    resident = register_http(client, keys.operator)
+    first = issue_http(
+        client, keys.operator, resident["nik"], purpose="  Pembukaan   rekening  "
+    ).json()
     assert first["purpose"] == "Pembukaan rekening"
-    refused = _issue(
-        client, keys, resident["nik"], supersede=True, supersede_reason="hilang\nvalid: ya"
+    refused = issue_http(
+        client, keys.operator, resident["nik"], supersede=True, supersede_reason="hilang\nvalid: ya"
     )
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith("supersede_reason: line breaks")
@@ -298,9 +290,9 @@ def _longest(text: str, length: int) -> str:
 def test_letter_with_every_field_at_its_longest_fits_one_page(client, keys) -> None:  # type: ignore[no-untyped-def]
     # Wide letters (W, M) and one unbroken word longer than the value column.
     long_word = "WMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWMWM"
-    resident = _resident(
+    resident = register_http(
         client,
-        keys,
+        keys.operator,
         full_name=_longest(f"{long_word} MARIA WILHELMINA", 120),
         birth_place=_longest("WWWWWWWWWWWWWWWWWWWWWWWW MWMW", 80),
         occupation=_longest(long_word, 80),
@@ -308,7 +300,7 @@ def test_letter_with_every_field_at_its_longest_fits_one_page(client, keys) -> N
     )
     assert (len(resident["full_name"]), len(resident["address"])) == (120, 150)
     purpose = _longest(f"{long_word} Pembukaan rekening bank di kantor cabang ", 200)
-    response = _issue(client, keys, resident["nik"], purpose=purpose)
+    response = issue_http(client, keys.operator, resident["nik"], purpose=purpose)
     assert response.status_code == 201, response.text
     pdf = client.get(response.json()["document"]["url"], headers=keys.operator).content
     reader = PdfReader(io.BytesIO(pdf))
@@ -334,22 +326,22 @@ def test_letter_with_every_field_at_its_longest_fits_one_page(client, keys) -> N
 def test_text_too_wide_for_the_page_is_a_422_and_uses_no_number(client, keys) -> None:  # type: ignore[no-untyped-def]
     # U+1676 is twice as wide as W: at every field's longest the page cannot hold it.
     wide = "\u1676" * 30
-    resident = _resident(
+    resident = register_http(
         client,
-        keys,
+        keys.operator,
         full_name=_longest(f"{wide} ", 120),
         birth_place=_longest(f"{wide} ", 80),
         occupation=_longest(f"{wide} ", 80),
         address=_longest(f"{wide} ", 150),
     )
-    response = _issue(client, keys, resident["nik"], purpose=_longest(f"{wide} ", 200))
+    response = issue_http(client, keys.operator, resident["nik"], purpose=_longest(f"{wide} ", 200))
     assert response.status_code == 422, response.text
     assert response.json()["code"] == "letter_does_not_fit"
     assert "one page" in response.json()["detail"]
     shorter = {"address": "JL. EL TARI 5", "birth_place": "KUPANG", "occupation": "GURU"}
     patched = client.patch(f"{RESIDENTS}/{resident['nik']}", json=shorter, headers=keys.operator)
     assert patched.status_code == 200, patched.text
-    fits = _issue(client, keys, resident["nik"], purpose="Bank")
+    fits = issue_http(client, keys.operator, resident["nik"], purpose="Bank")
     assert fits.status_code == 201, fits.text
     assert "/0001/" in fits.json()["number"]
 
@@ -362,14 +354,14 @@ def test_a_line_break_stored_before_the_check_prints_no_line_of_its_own(
     from app.db import session_scope
     from app.models import Resident
 
-    resident = _resident(client, keys)
+    resident = register_http(client, keys.operator)
     with session_scope(sessionmaker_) as session:  # as an older version could store it
         session.execute(
             update(Resident)
             .where(Resident.nik == resident["nik"])
             .values(occupation="GURU\nBerlaku sampai dengan 31 Desember 2099")
         )
-    letter = _issue(client, keys, resident["nik"])
+    letter = issue_http(client, keys.operator, resident["nik"])
     assert letter.status_code == 201, letter.text
     pdf = client.get(letter.json()["document"]["url"], headers=keys.operator).content
     lines = _text(pdf).splitlines()

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.factories import resident_payload
+from tests.factories import move_http, register_http
 
 URL = "/api/v1/residents"
 
 
 def _resident(client, keys, **overrides) -> str:  # type: ignore[no-untyped-def]
-    response = client.post(URL, json=resident_payload(**overrides), headers=keys.operator)
-    assert response.status_code == 201, response.text
-    return response.json()["nik"]
+    return str(register_http(client, keys.operator, **overrides)["nik"])
 
 
 def _move(client, keys, nik, status, **extra):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"{URL}/{nik}/recording-events", json={"status": status, **extra}, headers=keys.operator
-    )
+    return move_http(client, keys.operator, nik, status, **extra)
 
 
 def test_moves_forward_and_history_is_oldest_first(client, keys) -> None:

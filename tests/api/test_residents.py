@@ -6,15 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.factories import KELURAHAN, OTHER_KELURAHAN, nik_for, resident_payload
+from tests.factories import KELURAHAN, OTHER_KELURAHAN, nik_for, register_http, resident_payload
 
 URL = "/api/v1/residents"
-
-
-def create(client, keys, **overrides):  # type: ignore[no-untyped-def]
-    response = client.post(URL, json=resident_payload(**overrides), headers=keys.operator)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_create_then_read_returns_computed_fields(client, keys) -> None:
@@ -39,13 +33,15 @@ def test_create_then_read_returns_computed_fields(client, keys) -> None:
 def test_nik_with_separators_is_normalised(client, keys) -> None:
     nik = nik_for(date(1985, 3, 12), "laki_laki")
     dotted = f"{nik[:6]}.{nik[6:12]}.{nik[12:]}"
-    data = create(client, keys, nik=dotted, sex="laki_laki", birth_date="1985-03-12")
+    data = register_http(
+        client, keys.operator, nik=dotted, sex="laki_laki", birth_date="1985-03-12"
+    )
     assert data["nik"] == nik
     assert client.get(f"{URL}/{nik[:6]}-{nik[6:]}", headers=keys.admin).status_code == 200
 
 
 def test_duplicate_nik_is_409(client, keys) -> None:
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     again = client.post(URL, json=resident_payload(nik=data["nik"]), headers=keys.operator)
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
@@ -115,20 +111,25 @@ def test_wajib_ktp_boundary_at_17th_birthday(client, keys) -> None:
         if not (today.month == 2 and today.day == 29)
         else date(today.year - 17, 2, 28)
     )
-    data = create(client, keys, birth_date=turning.isoformat())
+    data = register_http(client, keys.operator, birth_date=turning.isoformat())
     assert data["wajib_ktp"] is True
-    younger = create(client, keys, birth_date=(turning + timedelta(days=1)).isoformat())
+    younger = register_http(
+        client, keys.operator, birth_date=(turning + timedelta(days=1)).isoformat()
+    )
     assert younger["wajib_ktp"] is False
-    married = create(
-        client, keys, birth_date=(turning + timedelta(days=365)).isoformat(), marital_status="kawin"
+    married = register_http(
+        client,
+        keys.operator,
+        birth_date=(turning + timedelta(days=365)).isoformat(),
+        marital_status="kawin",
     )
     assert married["wajib_ktp"] is True
 
 
 def test_list_filters_and_cursor_pagination(client, keys) -> None:
     for i in range(5):
-        create(client, keys, full_name=f"YOHANES {i}")
-    create(client, keys, full_name="SITI AMINAH", kelurahan_code=OTHER_KELURAHAN)
+        register_http(client, keys.operator, full_name=f"YOHANES {i}")
+    register_http(client, keys.operator, full_name="SITI AMINAH", kelurahan_code=OTHER_KELURAHAN)
     page1 = client.get(URL, params={"limit": 2, "kelurahan_code": KELURAHAN}, headers=keys.admin)
     assert page1.status_code == 200
     assert len(page1.json()["items"]) == 2
@@ -157,8 +158,10 @@ def test_list_filters_and_cursor_pagination(client, keys) -> None:
 
 
 def test_list_filter_wajib_ktp(client, keys) -> None:
-    create(client, keys, birth_date="1990-01-01")
-    create(client, keys, birth_date=(date.today() - timedelta(days=365 * 10)).isoformat())
+    register_http(client, keys.operator, birth_date="1990-01-01")
+    register_http(
+        client, keys.operator, birth_date=(date.today() - timedelta(days=365 * 10)).isoformat()
+    )
     wajib = client.get(URL, params={"wajib_ktp": "true"}, headers=keys.admin).json()["items"]
     not_wajib = client.get(URL, params={"wajib_ktp": "false"}, headers=keys.admin).json()["items"]
     assert [r["wajib_ktp"] for r in wajib] == [True]
@@ -166,7 +169,7 @@ def test_list_filter_wajib_ktp(client, keys) -> None:
 
 
 def test_patch_with_etag_and_stale_if_match(client, keys) -> None:
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     url = f"{URL}/{data['nik']}"
     etag = client.get(url, headers=keys.operator).headers["etag"]
     changed = client.patch(
@@ -182,7 +185,7 @@ def test_patch_with_etag_and_stale_if_match(client, keys) -> None:
 
 
 def test_patch_refuses_nik_and_recording_status(client, keys) -> None:
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     url = f"{URL}/{data['nik']}"
     assert (
         client.patch(url, json={"nik": "5371040101900001"}, headers=keys.operator).status_code
@@ -197,7 +200,7 @@ def test_patch_refuses_nik_and_recording_status(client, keys) -> None:
 
 
 def test_patch_sex_against_nik_is_refused(client, keys) -> None:
-    data = create(client, keys, sex="perempuan")
+    data = register_http(client, keys.operator, sex="perempuan")
     response = client.patch(
         f"{URL}/{data['nik']}", json={"sex": "laki_laki"}, headers=keys.operator
     )
@@ -206,8 +209,8 @@ def test_patch_sex_against_nik_is_refused(client, keys) -> None:
 
 
 def test_kelurahan_key_sees_only_its_own(client, keys) -> None:
-    own = create(client, keys)
-    other = create(client, keys, kelurahan_code=OTHER_KELURAHAN)
+    own = register_http(client, keys.operator)
+    other = register_http(client, keys.operator, kelurahan_code=OTHER_KELURAHAN)
     assert client.get(f"{URL}/{own['nik']}", headers=keys.kelurahan).status_code == 200
     hidden = client.get(f"{URL}/{other['nik']}", headers=keys.kelurahan)
     assert hidden.status_code == 404
@@ -234,7 +237,7 @@ def test_kelurahan_key_sees_only_its_own(client, keys) -> None:
 
 
 def test_auditor_cannot_write(client, keys) -> None:
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     assert client.post(URL, json=resident_payload(), headers=keys.auditor).status_code == 403
     assert (
         client.patch(f"{URL}/{data['nik']}", json={"rt": "001"}, headers=keys.auditor).status_code
@@ -279,7 +282,7 @@ def test_idempotency_key_replays_and_refuses_other_body(client, keys) -> None:
 
 
 def test_patch_with_null_is_422_not_a_crash(client, keys) -> None:
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     for field in ("birth_date", "full_name", "has_itap", "sex"):
         response = client.patch(f"{URL}/{data['nik']}", json={field: None}, headers=keys.operator)
         assert response.status_code == 422, (field, response.text)
@@ -309,7 +312,7 @@ def test_text_fields_refuse_line_breaks_and_control_characters(
     assert created.status_code == 422, created.text
     assert created.json()["detail"].startswith(f"{field}: ")
     assert fragment in created.json()["detail"]
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     patched = client.patch(f"{URL}/{data['nik']}", json={field: value}, headers=keys.operator)
     assert patched.status_code == 422, patched.text
     assert patched.json()["detail"].startswith(f"{field}: ")
@@ -319,7 +322,9 @@ def test_text_fields_refuse_line_breaks_and_control_characters(
 
 
 def test_spaces_are_collapsed_and_text_normalised_on_create_and_patch(client, keys) -> None:  # type: ignore[no-untyped-def]
-    data = create(client, keys, full_name="  MARIA \u00a0 YULIANA  ", address="JL.  EL TARI")
+    data = register_http(
+        client, keys.operator, full_name="  MARIA \u00a0 YULIANA  ", address="JL.  EL TARI"
+    )
     assert (data["full_name"], data["address"]) == ("MARIA YULIANA", "JL. EL TARI")
     patched = client.patch(
         f"{URL}/{data['nik']}",
@@ -332,7 +337,7 @@ def test_spaces_are_collapsed_and_text_normalised_on_create_and_patch(client, ke
 
 
 def test_text_too_long_after_collapsing_is_422_and_only_spaces_is_empty(client, keys) -> None:  # type: ignore[no-untyped-def]
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     for body in ({"address": "A" * 151}, {"full_name": "   "}, {"occupation": "\u3000"}):
         response = client.patch(f"{URL}/{data['nik']}", json=body, headers=keys.operator)
         assert response.status_code == 422, (body, response.text)
@@ -345,7 +350,7 @@ def test_text_too_long_after_collapsing_is_422_and_only_spaces_is_empty(client, 
 
 def test_nul_in_any_text_input_is_422_not_500(client, keys) -> None:  # type: ignore[no-untyped-def]
     # PostgreSQL refuses NUL in text with a DataError: it must never get that far.
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     for field in TEXT_FIELDS:
         body = resident_payload(**{field: "A\x00B"})
         assert client.post(URL, json=body, headers=keys.operator).status_code == 422
@@ -367,7 +372,7 @@ def test_nul_in_any_text_input_is_422_not_500(client, keys) -> None:  # type: ig
 
 
 def test_recording_note_is_one_clean_line(client, keys) -> None:  # type: ignore[no-untyped-def]
-    data = create(client, keys)
+    data = register_http(client, keys.operator)
     events = f"{URL}/{data['nik']}/recording-events"
     bad = client.post(
         events,
@@ -403,10 +408,14 @@ def _secrets_of(resident: dict) -> list[str]:  # type: ignore[type-arg]
 
 
 def test_kelurahan_key_learns_a_nik_is_taken_but_not_where(client, keys) -> None:  # type: ignore[no-untyped-def]
-    other = create(
-        client, keys, kelurahan_code=OTHER_KELURAHAN, full_name="YOSEF RAHASIA", address="JL. X 9"
+    other = register_http(
+        client,
+        keys.operator,
+        kelurahan_code=OTHER_KELURAHAN,
+        full_name="YOSEF RAHASIA",
+        address="JL. X 9",
     )
-    own = create(client, keys)
+    own = register_http(client, keys.operator)
     secrets = _secrets_of(other)
     taken_elsewhere = client.post(
         URL, json=resident_payload(nik=other["nik"], birth_date=other["birth_date"]),

@@ -28,7 +28,7 @@ from app.main import create_app
 from app.models import Letter
 from app.web import HTML_SECURITY_HEADERS
 from tests.documents.hostile import looping_prev, object_stream_bomb, xref_stream_bomb
-from tests.factories import resident_payload
+from tests.factories import issue_http, register_http
 
 RESIDENTS = "/api/v1/residents"
 VERIFY = "/api/v1/verify"
@@ -42,22 +42,20 @@ KK_NUMBER = "5371041503150003"
 
 
 def _resident(client, keys, **overrides: Any) -> dict:  # type: ignore[no-untyped-def]
-    body = resident_payload(
-        birth_date=BIRTH_DATE, address=ADDRESS, birth_place=BIRTH_PLACE, **overrides
+    return register_http(
+        client,
+        keys.operator,
+        birth_date=BIRTH_DATE,
+        address=ADDRESS,
+        birth_place=BIRTH_PLACE,
+        **overrides,
     )
-    response = client.post(RESIDENTS, json=body, headers=keys.operator)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def _issue(client, keys, nik: str, **extra: Any) -> dict:  # type: ignore[no-untyped-def]
-    response = client.post(
-        f"{RESIDENTS}/{nik}/letters",
-        json={"purpose": "Pembukaan rekening bank", **extra},
-        headers=keys.operator,
-    )
+    response = issue_http(client, keys.operator, nik, **extra)
     assert response.status_code == 201, response.text
-    return response.json()
+    return response.json()  # type: ignore[no-any-return]
 
 
 def _token(letter: dict) -> str:
