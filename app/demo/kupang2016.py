@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import app
+from app.domain.people import ResidencyStatus
 from app.domain.recording import FOLLOW_UP, PIPELINE, RecordingStatus
 
 __all__ = [
@@ -81,7 +82,7 @@ class DemoResident:
     rt: str
     rw: str
     kelurahan_code: str
-    residency_status: str
+    residency_status: ResidencyStatus
     recording_status: str
     recording_events: list[tuple[str, datetime]] = field(default_factory=list)
 
@@ -456,7 +457,7 @@ class _Member:
         self.age = age
         self.marital = marital
         self.role = role
-        self.residency = "active"
+        self.residency = ResidencyStatus.active
         self.wna = False
         self.itap = False
         self.recorded = False
@@ -568,11 +569,11 @@ def _build_kelurahan(
         elif r < 0.035:
             if r < 0.023:
                 m = _Member(rnd() < 0.5, 18 + int(rnd() * 22), "belum_kawin", "child")
-                m.residency = "moved_out"
+                m.residency = ResidencyStatus.moved_out
             else:
                 m = _Member(rnd() < 0.45, 55 + int(rnd() * (_MAX_AGE - 54)), "cerai_mati",
                             "relative_elder")  # fmt: skip
-                m.residency = "deceased"
+                m.residency = ResidencyStatus.deceased
             m.recorded = rnd() < 0.6
             for _ in range(5):
                 host = households[int(rnd() * len(households))] if households else None

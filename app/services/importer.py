@@ -655,7 +655,7 @@ class _Import:
             if status == "card_issued":
                 writes.voids.append((old.id, "KTP-el card issued (card_issued)"))
         residency = update.get("residency_status", old.residency_status)
-        if old.residency_status == "active" and residency != "active":
+        if old.residency_status == ResidencyStatus.active and residency != ResidencyStatus.active:
             writes.voids.append((old.id, f"residency_status became {residency} (import)"))
 
     def event(self, resident_id: int, status: str, at: datetime, now: datetime) -> dict[str, Any]:

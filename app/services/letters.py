@@ -49,9 +49,9 @@ class LetterFilters:
 
 def effective_status(letter: Letter, today: date) -> LetterStatus:
     """The stored status, with `expired` derived from the date."""
-    if letter.status == "valid" and letter.valid_until < today:
+    if letter.status is LetterStatus.valid and letter.valid_until < today:
         return LetterStatus.expired
-    return LetterStatus(letter.status)
+    return letter.status
 
 
 def verification_url(settings: Settings, token: str) -> str:
@@ -110,7 +110,7 @@ def next_number(session: Session, *, settings: Settings, issued_on: date) -> tup
 
 def _current_letter(session: Session, resident: Resident) -> Letter | None:
     return session.scalar(
-        select(Letter).where(Letter.resident_id == resident.id, Letter.status == "valid")
+        select(Letter).where(Letter.resident_id == resident.id, Letter.status == LetterStatus.valid)
     )
 
 
@@ -207,7 +207,7 @@ def issue_letter(
     current = _current_letter(session, resident)
     if current is not None and effective_status(current, today) is LetterStatus.expired:
         # Materialise the expiry so the one-valid-letter index makes room for the new one.
-        current.status, current.status_reason = "expired", "validity ended"
+        current.status, current.status_reason = LetterStatus.expired, "validity ended"
         current.status_changed_at = now
         session.flush()
         current = None
@@ -251,7 +251,7 @@ def issue_letter(
     pdf = signer.sign(unsigned, location=settings.office_city)
 
     if current is not None:
-        current.status = "superseded"
+        current.status = LetterStatus.superseded
         current.status_reason = supersede_reason
         current.status_changed_at = now
         current.superseded_by_id = letter_id
@@ -280,7 +280,7 @@ def issue_letter(
         issued_at=now,
         valid_from=today,
         valid_until=valid_until,
-        status="valid",
+        status=LetterStatus.valid,
         signatory_name=settings.signatory_name,
         signatory_title=settings.signatory_title,
         signatory_nip=settings.signatory_nip,
@@ -363,16 +363,16 @@ def list_letters(
     if filters.issued_to:
         query = query.where(Letter.valid_from <= filters.issued_to)
     if filters.status is LetterStatus.valid:
-        query = query.where(Letter.status == "valid", Letter.valid_until >= today)
+        query = query.where(Letter.status == LetterStatus.valid, Letter.valid_until >= today)
     elif filters.status is LetterStatus.expired:
         query = query.where(
             or_(
-                Letter.status == "expired",
-                and_(Letter.status == "valid", Letter.valid_until < today),
+                Letter.status == LetterStatus.expired,
+                and_(Letter.status == LetterStatus.valid, Letter.valid_until < today),
             )
         )
     elif filters.status is not None:
-        query = query.where(Letter.status == filters.status.value)
+        query = query.where(Letter.status == filters.status)
     if cursor:
         position = decode_cursor(cursor, IssuedPosition)
         issued_at, last_id = position.issued_at, position.id
@@ -410,7 +410,8 @@ def revoke_letter(
             f"only a valid letter can be revoked; this one is {status.value}",
             code="letter_not_valid",
         )
-    letter.status, letter.status_reason, letter.status_changed_at = "revoked", reason, utcnow()
+    letter.status, letter.status_reason = LetterStatus.revoked, reason
+    letter.status_changed_at = utcnow()
     session.flush()
     audit.record(
         session,
