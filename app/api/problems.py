@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -69,80 +70,94 @@ def validation_errors(errors: Any) -> list[dict[str, Any]]:
 
 def install_problem_handlers(app: FastAPI) -> None:
     """Map domain errors, validation failures and the unexpected to problem+json."""
+    for exc_class, handler in _HANDLERS:
+        app.add_exception_handler(exc_class, handler)
 
-    @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return problem_response(
-            request,
-            status=exc.status,
-            code=exc.code,
-            title=exc.title,
-            detail=exc.detail,
-            extra=exc.extra,
-            headers=exc.headers,
-        )
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = validation_errors(exc.errors())
-        first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
-        where = ".".join(str(p) for p in first["loc"][1:]) or "request"
-        return problem_response(
-            request,
-            status=422,
-            code="validation_error",
-            detail=f"{where}: {first['msg']}"
-            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-            extra={"errors": errors},
-        )
+async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    return problem_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        extra=exc.extra,
+        headers=exc.headers,
+    )
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = f"there is no resource at {request.url.path}"
-        return problem_response(
-            request,
-            status=exc.status_code,
-            code=code,
-            detail=detail,
-            headers=getattr(exc, "headers", None),
-        )
 
-    @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
-        log.warning("integrity conflict", extra={"error": type(exc.orig).__name__})
-        return problem_response(
-            request,
-            status=409,
-            code="conflict",
-            detail="the change conflicts with data stored at the same moment; try again",
-        )
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = validation_errors(exc.errors())
+    first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
+    where = ".".join(str(p) for p in first["loc"][1:]) or "request"
+    return problem_response(
+        request,
+        status=422,
+        code="validation_error",
+        detail=f"{where}: {first['msg']}"
+        + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+        extra={"errors": errors},
+    )
 
-    @app.exception_handler(OperationalError)
-    async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"there is no resource at {request.url.path}"
+    return problem_response(
+        request,
+        status=exc.status_code,
+        code=code,
+        detail=detail,
+        headers=getattr(exc, "headers", None),
+    )
+
+
+async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+    log.warning("integrity conflict", extra={"error": type(exc.orig).__name__})
+    return problem_response(
+        request,
+        status=409,
+        code="conflict",
+        detail="the change conflicts with data stored at the same moment; try again",
+    )
+
+
+async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
+    return _unavailable(request, exc)
+
+
+async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
+    if exc.connection_invalidated:
         return _unavailable(request, exc)
+    return await _unexpected(request, exc)
 
-    @app.exception_handler(DBAPIError)
-    async def _db_error(request: Request, exc: DBAPIError) -> JSONResponse:
-        if exc.connection_invalidated:
-            return _unavailable(request, exc)
-        return await _unexpected(request, exc)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error(
-            "unhandled error",
-            exc_info=exc,
-            extra={"request_id": getattr(request.state, "request_id", None)},
-        )
-        return problem_response(
-            request,
-            status=500,
-            code="internal_error",
-            detail="an unexpected error occurred; quote the request_id when reporting it",
-        )
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error(
+        "unhandled error",
+        exc_info=exc,
+        extra={"request_id": getattr(request.state, "request_id", None)},
+    )
+    return problem_response(
+        request,
+        status=500,
+        code="internal_error",
+        detail="an unexpected error occurred; quote the request_id when reporting it",
+    )
+
+
+# Starlette picks the handler of the nearest class in the exception's MRO.
+_HANDLERS: tuple[tuple[type[Exception], Callable[..., Awaitable[JSONResponse]]], ...] = (
+    (DomainError, _domain),
+    (RequestValidationError, _validation),
+    (StarletteHTTPException, _http),
+    (IntegrityError, _integrity),
+    (OperationalError, _db_down),
+    (DBAPIError, _db_error),
+    (Exception, _unexpected),
+)
 
 
 def _unavailable(request: Request, exc: Exception) -> JSONResponse:

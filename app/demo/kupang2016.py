@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import app
+from app.domain.people import ResidencyStatus
 from app.domain.recording import FOLLOW_UP, PIPELINE, RecordingStatus
 
 __all__ = [
@@ -81,7 +82,7 @@ class DemoResident:
     rt: str
     rw: str
     kelurahan_code: str
-    residency_status: str
+    residency_status: ResidencyStatus
     recording_status: str
     recording_events: list[tuple[str, datetime]] = field(default_factory=list)
 
@@ -456,7 +457,7 @@ class _Member:
         self.age = age
         self.marital = marital
         self.role = role
-        self.residency = "active"
+        self.residency = ResidencyStatus.active
         self.wna = False
         self.itap = False
         self.recorded = False
@@ -568,11 +569,11 @@ def _build_kelurahan(
         elif r < 0.035:
             if r < 0.023:
                 m = _Member(rnd() < 0.5, 18 + int(rnd() * 22), "belum_kawin", "child")
-                m.residency = "moved_out"
+                m.residency = ResidencyStatus.moved_out
             else:
                 m = _Member(rnd() < 0.45, 55 + int(rnd() * (_MAX_AGE - 54)), "cerai_mati",
                             "relative_elder")  # fmt: skip
-                m.residency = "deceased"
+                m.residency = ResidencyStatus.deceased
             m.recorded = rnd() < 0.6
             for _ in range(5):
                 host = households[int(rnd() * len(households))] if households else None
@@ -651,20 +652,30 @@ def generate(
     """Yield the demo residents in a stable order: by kelurahan, then household, then member."""
     if as_of <= RECORDING_START + timedelta(days=30):
         raise ValueError("as_of must be well after the start of e-KTP recording (2011-10-01)")
-    counts = expected_counts(scale)
     regions = _regions()
-    rng = random.Random(seed)
-    rnd = rng.random
-
     kel_codes = [code for code, _ in regions.kelurahan]
-    kec_of = {code: code[:8].replace(".", "") for code in kel_codes}
+    wajib, recorded, not_wajib = _kelurahan_targets(kel_codes, expected_counts(scale))
+    population = _Population(random.Random(seed).random, regions, as_of)
+    for ki, kel in enumerate(kel_codes):
+        yield from population.kelurahan(kel, wajib[ki], recorded[ki], not_wajib[ki])
+
+
+def _kecamatan_digits(kelurahan_code: str) -> str:
+    return kelurahan_code[:8].replace(".", "")
+
+
+def _kelurahan_targets(
+    kel_codes: list[str], counts: dict[str, int]
+) -> tuple[list[int], list[int], list[int]]:
+    """Per kelurahan: wajib KTP, recorded and not-wajib residents, summing to the city's."""
     kec_weight: dict[str, float] = {}
     for code in kel_codes:
-        kec_weight[kec_of[code]] = kec_weight.get(kec_of[code], 0.0) + _KELURAHAN_WEIGHT.get(
-            code, 1.0
-        )
+        kec = _kecamatan_digits(code)
+        kec_weight[kec] = kec_weight.get(kec, 0.0) + _KELURAHAN_WEIGHT.get(code, 1.0)
     weights = [
-        _KECAMATAN_SHARE.get(kec_of[c], 0.1) * _KELURAHAN_WEIGHT.get(c, 1.0) / kec_weight[kec_of[c]]
+        _KECAMATAN_SHARE.get(_kecamatan_digits(c), 0.1)
+        * _KELURAHAN_WEIGHT.get(c, 1.0)
+        / kec_weight[_kecamatan_digits(c)]
         for c in kel_codes
     ]
     wajib = _apportion(counts["wajib_ktp"], weights)
@@ -674,51 +685,189 @@ def generate(
     recorded = _apportion(counts["recorded"], [w * s for w, s in zip(wajib, share, strict=True)],
                           caps=wajib)  # fmt: skip
     not_wajib = _apportion(counts["not_wajib"], weights)
+    return wajib, recorded, not_wajib
 
-    as_of_o = as_of.toordinal()
-    windows = _birth_windows(as_of)
-    base = datetime(RECORDING_START.year, RECORDING_START.month, RECORDING_START.day)
-    base_o = RECORDING_START.toordinal()
-    end_day = as_of_o - 1 - base_o  # last allowed event day, relative to base
-    end_sec = (end_day + 1) * _D  # events strictly before as_of 00:00
-    bio_days = _bio_day_table(RECORDING_START, as_of - timedelta(days=1))
-    kk_start_o = KK_START.toordinal()
-    nik_serial: dict[str, int] = {}
-    kk_serial: dict[str, int] = {}
-    kupang_kec = sorted(c for c in regions.kecamatan_by_regency.get(_KUPANG, ()))
-    ntt_regencies = _table([(r, w) for r, w in _NTT_REGENCY_WEIGHTS.items()
-                            if r in regions.kecamatan_by_regency])  # fmt: skip
-    other_provinces = _table([(p, w) for p, (w, _) in _OTHER_PROVINCES.items()
-                              if p in regions.regencies_by_province])  # fmt: skip
-    by_regency = regions.kecamatan_by_regency
-    by_province = regions.regencies_by_province
-    td = timedelta
 
-    def region_for(home_kec: str, p_ntt: float, p_other: float) -> str:
+@dataclass(frozen=True, slots=True)
+class _Neighbourhood:
+    """A kelurahan's streets: each RT sits on one street; RTs are grouped into RWs."""
+
+    kel: str
+    kec: str
+    coastal: bool
+    n_rt: int
+    rt_per_rw: int
+    rt_street: list[str]
+
+
+class _Population:
+    """The generator's state: one random stream (every draw in a fixed order, so a seed
+    always gives the same people), the region tables and the NIK and KK serial counters."""
+
+    def __init__(self, rnd: Callable[[], float], regions: _Regions, as_of: date) -> None:
+        self.rnd = rnd
+        self.as_of_o = as_of.toordinal()
+        self.windows = _birth_windows(as_of)
+        self.base = datetime(RECORDING_START.year, RECORDING_START.month, RECORDING_START.day)
+        self.base_o = RECORDING_START.toordinal()
+        self.end_day = self.as_of_o - 1 - self.base_o  # last allowed event day, relative to base
+        self.end_sec = (self.end_day + 1) * _D  # events strictly before as_of 00:00
+        self.bio_days = _bio_day_table(RECORDING_START, as_of - timedelta(days=1))
+        self.kk_start_o = KK_START.toordinal()
+        self.nik_serial: dict[str, int] = {}
+        self.kk_serial: dict[str, int] = {}
+        self.kupang_kec = sorted(c for c in regions.kecamatan_by_regency.get(_KUPANG, ()))
+        self.ntt_regencies = _table([(r, w) for r, w in _NTT_REGENCY_WEIGHTS.items()
+                                     if r in regions.kecamatan_by_regency])  # fmt: skip
+        self.other_provinces = _table([(p, w) for p, (w, _) in _OTHER_PROVINCES.items()
+                                       if p in regions.regencies_by_province])  # fmt: skip
+        self.by_regency = regions.kecamatan_by_regency
+        self.by_province = regions.regencies_by_province
+
+    # -- one kelurahan, one household, one member ------------------------------------
+
+    def kelurahan(
+        self, kel: str, n_wajib: int, n_recorded: int, n_not_wajib: int
+    ) -> Iterator[DemoResident]:
+        rnd = self.rnd
+        kec = _kecamatan_digits(kel)
+        streets = _STREETS.get(kec, ("JL. EL TARI",))
+        n_rt = 8 + int(rnd() * 13)
+        rt_per_rw = 3 + int(rnd() * 3)
+        rt_street = [self.choice(streets) for _ in range(n_rt)]
+        place = _Neighbourhood(kel, kec, kel in _COASTAL, n_rt, rt_per_rw, rt_street)
+        for hh in _build_kelurahan(rnd, n_wajib, n_recorded, n_not_wajib):
+            yield from self.household(hh, place)
+
+    def household(self, hh: _Household, place: _Neighbourhood) -> Iterator[DemoResident]:
+        members = hh.members
+        births = [self.birth_date(m) for m in members]
+        head = members[0]
+        head_region, religion = self.head_origin(hh, place.kec)
+        fam = self.family_surname(religion, head_region)
+        kk_number = self.kk_number(place.kec, births)
+        rt, rw, address = self.address(place)
+        for m, bd in zip(members, births, strict=True):
+            region = head_region if m is head else self.member_region(m, place.kec)
+            # Wives keep their own clan name; children and the head carry the family's.
+            if m.role == "spouse" or m.role.startswith("relative"):
+                surname = self.family_surname(religion, region)
+            else:
+                surname = fam
+            nik = self.nik(region, bd, m.female)
+            if m.recorded:
+                status, history = self.events(bd.toordinal())
+            else:
+                status, history = "unregistered", []
+            yield DemoResident(
+                nik,
+                kk_number,
+                self.full_name(m.female, religion, surname, m.wna),
+                self.choice(_WNA_PLACE) if m.wna else self.birth_place(region),
+                bd,
+                "perempuan" if m.female else "laki_laki",
+                _pick(self.rnd, _BLOOD),
+                religion,
+                m.marital,
+                self.occupation(m, place.coastal),
+                "WNA" if m.wna else "WNI",
+                m.itap,
+                address,
+                rt,
+                rw,
+                place.kel,
+                m.residency,
+                status,
+                history,
+            )
+
+    # -- the steps -------------------------------------------------------------------
+
+    def birth_date(self, m: _Member) -> date:
+        lo, hi = self.windows[m.age]
+        o = lo + int(self.rnd() * (hi - lo + 1))
+        d = date.fromordinal(o)
+        if d.month == 2 and d.day == 29:
+            # Avoid leap-day birthdays; both neighbours keep the same age on as_of.
+            o = o - 1 if o - 1 >= lo else o + 1
+            d = date.fromordinal(o)
+        return d
+
+    def head_origin(self, hh: _Household, kec: str) -> tuple[str, str]:
+        """Where the head was first registered (their NIK's region) and the family's religion."""
+        if hh.members[0].wna:
+            # Foreigners get their NIK where they first registered a stay in Kupang.
+            return kec, "katolik" if self.rnd() < 0.85 else "kristen"
+        students = hh.kind == "student"
+        head_region = self.region_for(kec, 0.40 if students else 0.17, 0.05 if students else 0.04)
+        return head_region, _pick(self.rnd, self.religion_table(head_region))
+
+    def member_region(self, m: _Member, kec: str) -> str:
+        if m.role in ("kid", "child"):
+            return self.region_for(kec, 0.06, 0.01)
+        if m.role == "relative_student":
+            return self.region_for(kec, 0.6, 0.02)
+        return self.region_for(kec, 0.17, 0.04)
+
+    def kk_number(self, kec: str, births: list[date]) -> str:
+        """KK issued on or after the youngest member's birth (a new card is issued then)."""
+        kk_lo = max(self.kk_start_o, max(d.toordinal() for d in births))
+        kk_day = date.fromordinal(kk_lo + int(self.rnd() * (self.as_of_o - kk_lo)))
+        kk_key = f"{kec}{kk_day.day:02d}{kk_day.month:02d}{kk_day.year % 100:02d}"
+        self.kk_serial[kk_key] = n = self.kk_serial.get(kk_key, 0) + 1
+        if n > 9999:
+            raise RuntimeError(f"KK serials exhausted for {kk_key}; use a smaller scale")
+        return f"{kk_key}{n:04d}"
+
+    def nik(self, region: str, bd: date, female: bool) -> str:
+        ddmmyy = f"{bd.day + 40 if female else bd.day:02d}{bd.month:02d}{bd.year % 100:02d}"
+        key = region + ddmmyy
+        self.nik_serial[key] = n = self.nik_serial.get(key, 0) + 1
+        if n > 9999:
+            raise RuntimeError(f"NIK serials exhausted for {key}; use a smaller scale")
+        return f"{key}{n:04d}"
+
+    def address(self, place: _Neighbourhood) -> tuple[str, str, str]:
+        """RT, RW and street address of a household."""
+        rnd = self.rnd
+        rt_i = int(rnd() * place.n_rt)
+        street = place.rt_street[rt_i]
+        r = rnd()
+        if r < 0.8:
+            address = f"{street} NO. {1 + int(rnd() * 150)}"
+        elif r < 0.9:
+            address = f"{street} GG. {1 + int(rnd() * 9)}"
+        else:
+            address = f"{street} GG. {1 + int(rnd() * 9)} NO. {1 + int(rnd() * 40)}"
+        return f"{rt_i + 1:03d}", f"{rt_i // place.rt_per_rw + 1:03d}", address
+
+    def region_for(self, home_kec: str, p_ntt: float, p_other: float) -> str:
+        rnd = self.rnd
         r = rnd()
         if r < p_other:
-            regencies = by_province[_pick(rnd, other_provinces)]
-            kecs = by_regency[regencies[int(rnd() * len(regencies))]]
+            regencies = self.by_province[_pick(rnd, self.other_provinces)]
+            kecs = self.by_regency[regencies[int(rnd() * len(regencies))]]
             return kecs[int(rnd() * len(kecs))]
         if r < p_other + p_ntt:
-            kecs = by_regency[_pick(rnd, ntt_regencies)]
+            kecs = self.by_regency[_pick(rnd, self.ntt_regencies)]
             return kecs[int(rnd() * len(kecs))]
         # Most were first registered in the kecamatan they live in now.
-        if rnd() < 0.75 or not kupang_kec:
+        if rnd() < 0.75 or not self.kupang_kec:
             return home_kec
-        return kupang_kec[int(rnd() * len(kupang_kec))]
+        return self.kupang_kec[int(rnd() * len(self.kupang_kec))]
 
-    def birth_place(region: str) -> str:
+    def birth_place(self, region: str) -> str:
         regency = region[:4]
         if regency == _KUPANG:
             # Some were born elsewhere in NTT and registered only after moving.
-            if rnd() < 0.8:
+            if self.rnd() < 0.8:
                 return "KUPANG"
-            return _NTT_TOWN[_pick(rnd, ntt_regencies)]
+            return _NTT_TOWN[_pick(self.rnd, self.ntt_regencies)]
         if region[:2] == "53":
-            return _NTT_TOWN.get(regency, "KUPANG") if rnd() < 0.9 else "KUPANG"
+            return _NTT_TOWN.get(regency, "KUPANG") if self.rnd() < 0.9 else "KUPANG"
         return _OTHER_PROVINCES.get(region[:2], (0, "JAKARTA"))[1]
 
+    @staticmethod
     def religion_table(region: str) -> _Table:
         regency = region[:4]
         if region[:2] == "53":
@@ -735,14 +884,15 @@ def generate(
             return _REL_CHRISTIAN_PROV
         return _REL_MUSLIM_PROV
 
-    def choice(seq: Sequence[str]) -> str:
-        return seq[int(rnd() * len(seq))]
+    def choice(self, seq: Sequence[str]) -> str:
+        return seq[int(self.rnd() * len(seq))]
 
-    def christian_surname(religion: str, region: str) -> str:
-        flores = region[:4] in _FLORES_BELU or (religion == "katolik" and rnd() < 0.5)
-        return choice(_SURNAME_FLORES if flores else _SURNAME_TIMOR)
+    def christian_surname(self, religion: str, region: str) -> str:
+        flores = region[:4] in _FLORES_BELU or (religion == "katolik" and self.rnd() < 0.5)
+        return self.choice(_SURNAME_FLORES if flores else _SURNAME_TIMOR)
 
-    def full_name(female: bool, religion: str, surname: str, wna: bool) -> str:
+    def full_name(self, female: bool, religion: str, surname: str, wna: bool) -> str:
+        choice = self.choice
         if wna:
             return f"{choice(_WNA_F if female else _WNA_M)} {choice(_WNA_LAST)}"
         if religion == "islam":
@@ -757,7 +907,7 @@ def generate(
             return f"{choice(_SUMBA_F if female else _SUMBA_M)}"
         pool = _FIRST_F if female else _FIRST_M
         first = choice(pool)
-        r = rnd()
+        r = self.rnd()
         if r < 0.15:
             return f"{first} {choice(_MIDDLE_INITIALS)}. {surname}"
         if r < 0.25:
@@ -766,12 +916,13 @@ def generate(
                 return f"{first} {second} {surname}"
         return f"{first} {surname}"
 
-    def family_surname(religion: str, region: str) -> str:
+    def family_surname(self, religion: str, region: str) -> str:
         if religion in ("buddha", "khonghucu"):
-            return choice(_CHINESE_LAST)
-        return christian_surname(religion, region)
+            return self.choice(_CHINESE_LAST)
+        return self.christian_surname(religion, region)
 
-    def occupation(m: _Member, coastal: bool) -> str:
+    def occupation(self, m: _Member, coastal: bool) -> str:
+        rnd = self.rnd
         a = m.age
         if a < 5:
             return "BELUM/TIDAK BEKERJA"
@@ -787,7 +938,9 @@ def generate(
             return _pick(rnd, _OCC_MALE_COASTAL if coastal else _OCC_MALE)
         return _pick(rnd, _OCC_OLD_FEMALE if m.female else _OCC_OLD_MALE)
 
-    def events(birth_o: int) -> tuple[str, list[tuple[str, datetime]]]:
+    def events(self, birth_o: int) -> tuple[str, list[tuple[str, datetime]]]:
+        """The final recording status and the history that led to it."""
+        rnd, base_o, end_day, end_sec = self.rnd, self.base_o, self.end_day, self.end_sec
         final, anchor = _pick(rnd, _FINAL_STATUS)
         if final in FOLLOW_UP_STATUSES:
             steps: tuple[str, ...] = ("bio_captured", final)
@@ -802,7 +955,7 @@ def generate(
         if anchor == "last":
             day = (end_sec - int(rnd() * 120 * _D) - total) // _D
         else:
-            day = _pick(rnd, bio_days) - base_o
+            day = _pick(rnd, self.bio_days) - base_o
         if day < lo_day:
             day = lo_day + int(rnd() * (end_day - lo_day + 1))
         day = min(day, end_day)
@@ -812,108 +965,8 @@ def generate(
             # Squeeze the history so the last step still happens before as_of.
             factor = (room - len(gaps)) / total
             gaps = [int(g * factor) + 1 for g in gaps]
-        out = [(steps[0], base + td(seconds=t))]
+        out = [(steps[0], self.base + timedelta(seconds=t))]
         for status, g in zip(steps[1:], gaps, strict=True):
             t += g
-            out.append((status, base + td(seconds=t)))
+            out.append((status, self.base + timedelta(seconds=t)))
         return final, out
-
-    for ki, kel in enumerate(kel_codes):
-        kec = kec_of[kel]
-        coastal = kel in _COASTAL
-        streets = _STREETS.get(kec, ("JL. EL TARI",))
-        # Each RT sits on one street; RTs are grouped into RWs of 3-5.
-        n_rt = 8 + int(rnd() * 13)
-        rt_per_rw = 3 + int(rnd() * 3)
-        rt_street = [choice(streets) for _ in range(n_rt)]
-        households = _build_kelurahan(rnd, wajib[ki], recorded[ki], not_wajib[ki])
-        for hh in households:
-            members = hh.members
-            births = []
-            for m in members:
-                lo, hi = windows[m.age]
-                o = lo + int(rnd() * (hi - lo + 1))
-                d = date.fromordinal(o)
-                if d.month == 2 and d.day == 29:
-                    # Avoid leap-day birthdays; both neighbours keep the same age on as_of.
-                    o = o - 1 if o - 1 >= lo else o + 1
-                    d = date.fromordinal(o)
-                births.append(d)
-            head = members[0]
-            if head.wna:
-                # Foreigners get their NIK where they first registered a stay in Kupang.
-                head_region = kec
-                religion = "katolik" if rnd() < 0.85 else "kristen"
-            else:
-                students = hh.kind == "student"
-                head_region = region_for(
-                    kec, 0.40 if students else 0.17, 0.05 if students else 0.04
-                )
-                religion = _pick(rnd, religion_table(head_region))
-            fam = family_surname(religion, head_region)
-
-            # KK issued on or after the youngest member's birth (a new card is issued then).
-            kk_lo = max(kk_start_o, max(d.toordinal() for d in births))
-            kk_day = date.fromordinal(kk_lo + int(rnd() * (as_of_o - kk_lo)))
-            kk_key = f"{kec}{kk_day.day:02d}{kk_day.month:02d}{kk_day.year % 100:02d}"
-            kk_serial[kk_key] = n = kk_serial.get(kk_key, 0) + 1
-            if n > 9999:
-                raise RuntimeError(f"KK serials exhausted for {kk_key}; use a smaller scale")
-            kk_number = f"{kk_key}{n:04d}"
-            rt_i = int(rnd() * n_rt)
-            rt = f"{rt_i + 1:03d}"
-            rw = f"{rt_i // rt_per_rw + 1:03d}"
-            r = rnd()
-            if r < 0.8:
-                address = f"{rt_street[rt_i]} NO. {1 + int(rnd() * 150)}"
-            elif r < 0.9:
-                address = f"{rt_street[rt_i]} GG. {1 + int(rnd() * 9)}"
-            else:
-                address = f"{rt_street[rt_i]} GG. {1 + int(rnd() * 9)} NO. {1 + int(rnd() * 40)}"
-
-            for m, bd in zip(members, births, strict=True):
-                role = m.role
-                if m is head:
-                    region = head_region
-                elif role in ("kid", "child"):
-                    region = region_for(kec, 0.06, 0.01)
-                elif role == "relative_student":
-                    region = region_for(kec, 0.6, 0.02)
-                else:
-                    region = region_for(kec, 0.17, 0.04)
-                female = m.female
-                ddmmyy = f"{bd.day + 40 if female else bd.day:02d}{bd.month:02d}{bd.year % 100:02d}"
-                key = region + ddmmyy
-                nik_serial[key] = n = nik_serial.get(key, 0) + 1
-                if n > 9999:
-                    raise RuntimeError(f"NIK serials exhausted for {key}; use a smaller scale")
-                # Wives keep their own clan name; children and the head carry the family's.
-                if role == "spouse" or role.startswith("relative"):
-                    surname = family_surname(religion, region)
-                else:
-                    surname = fam
-                if m.recorded:
-                    status, history = events(bd.toordinal())
-                else:
-                    status, history = "unregistered", []
-                yield DemoResident(
-                    f"{key}{n:04d}",
-                    kk_number,
-                    full_name(female, religion, surname, m.wna),
-                    choice(_WNA_PLACE) if m.wna else birth_place(region),
-                    bd,
-                    "perempuan" if female else "laki_laki",
-                    _pick(rnd, _BLOOD),
-                    religion,
-                    m.marital,
-                    occupation(m, coastal),
-                    "WNA" if m.wna else "WNI",
-                    m.itap,
-                    address,
-                    rt,
-                    rw,
-                    kel,
-                    m.residency,
-                    status,
-                    history,
-                )

@@ -6,6 +6,7 @@ from datetime import date
 from enum import StrEnum
 
 from app.domain.dates import format_date_id
+from app.domain.people import ResidencyStatus
 from app.domain.recording import FOLLOW_UP, RecordingStatus
 
 __all__ = [
@@ -37,7 +38,7 @@ def letter_refusal(
     *, residency_status: str, wajib_ktp: bool, recording_status: RecordingStatus
 ) -> LetterRefusal | None:
     """Return the first reason a letter may not be issued, or None if it may."""
-    if residency_status != "active":
+    if residency_status != ResidencyStatus.active:
         return LetterRefusal.resident_not_active
     if not wajib_ktp:
         return LetterRefusal.not_wajib_ktp
@@ -69,9 +70,9 @@ def refusal_message(
     """Return an Indonesian sentence a front-desk clerk can read to the resident."""
     since = f" pada {format_date_id(recording_status_at)}" if recording_status_at else ""
     if refusal is LetterRefusal.resident_not_active:
-        if residency_status == "moved_out":
+        if residency_status == ResidencyStatus.moved_out:
             return f"Penduduk ini sudah pindah dan tidak lagi terdaftar di sini; {_NO_LETTER}"
-        if residency_status == "deceased":
+        if residency_status == ResidencyStatus.deceased:
             return f"Penduduk ini sudah meninggal dunia; {_NO_LETTER}"
         return f"Penduduk ini tidak berstatus aktif (status {residency_status}); {_NO_LETTER}"
     if refusal is LetterRefusal.not_wajib_ktp:

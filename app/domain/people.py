@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
-__all__ = ["WAJIB_KTP_AGE", "age_on", "is_wajib_ktp", "latest_birth_date_of_age"]
+__all__ = [
+    "WAJIB_KTP_AGE",
+    "ResidencyStatus",
+    "age_on",
+    "is_wajib_ktp",
+    "latest_birth_date_of_age",
+]
+
+
+class ResidencyStatus(StrEnum):
+    active = "active"
+    moved_out = "moved_out"
+    deceased = "deceased"
+
 
 # UU 24/2013 Pasal 63: the e-KTP duty starts at 17 or at (first) marriage.
 WAJIB_KTP_AGE = 17
@@ -40,7 +54,7 @@ def is_wajib_ktp(
     on: date,
 ) -> bool:
     """Tell whether a resident must hold an e-KTP on a date (UU 24/2013 Pasal 63)."""
-    if residency_status != "active":
+    if residency_status != ResidencyStatus.active:
         return False
     if not (citizenship == "WNI" or (citizenship == "WNA" and has_itap)):
         return False

@@ -6,7 +6,8 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, te
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.db import Base
-from app.models._types import UtcDateTime, utcnow
+from app.domain.letters import LetterStatus
+from app.models._types import StrEnumColumn, UtcDateTime, utcnow
 
 
 class LetterCounter(Base):
@@ -53,7 +54,9 @@ class Letter(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date] = mapped_column(Date)
     # Stored: valid, revoked, superseded, void. "expired" is derived from valid_until.
-    status: Mapped[str] = mapped_column(String(12), default="valid")
+    status: Mapped[LetterStatus] = mapped_column(
+        StrEnumColumn(LetterStatus, 12), default=LetterStatus.valid
+    )
     status_reason: Mapped[str | None] = mapped_column(String(500), default=None)
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     superseded_by_id: Mapped[str | None] = mapped_column(String(36), default=None)

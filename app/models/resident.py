@@ -6,7 +6,8 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
-from app.models._types import UtcDateTime, utcnow
+from app.domain.people import ResidencyStatus
+from app.models._types import StrEnumColumn, UtcDateTime, utcnow
 
 
 class Resident(Base):
@@ -51,7 +52,9 @@ class Resident(Base):
     kelurahan_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     # The kelurahan code's first three parts, kept as a column so kecamatan filters use an index.
     kecamatan_code: Mapped[str] = mapped_column(String(8))
-    residency_status: Mapped[str] = mapped_column(String(10), default="active")
+    residency_status: Mapped[ResidencyStatus] = mapped_column(
+        StrEnumColumn(ResidencyStatus, 10), default=ResidencyStatus.active
+    )
     recording_status: Mapped[str] = mapped_column(String(30), default="unregistered")
     recording_status_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -19,6 +19,7 @@ from pydantic import (
 from app.data import known_regencies
 from app.domain.kk import parse_kk
 from app.domain.nik import parse_nik
+from app.domain.people import ResidencyStatus as ResidencyStatus  # re-exported
 from app.domain.text import clean_line
 
 T = TypeVar("T")
@@ -65,12 +66,6 @@ class MaritalStatus(StrEnum):
 class Citizenship(StrEnum):
     WNI = "WNI"
     WNA = "WNA"
-
-
-class ResidencyStatus(StrEnum):
-    active = "active"
-    moved_out = "moved_out"
-    deceased = "deceased"
 
 
 class Role(StrEnum):

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from app.domain.letters import LetterStatus
 from app.schemas.common import Purpose, Reason
 
-
-class LetterStatus(StrEnum):
-    valid = "valid"
-    expired = "expired"
-    revoked = "revoked"
-    superseded = "superseded"
-    void = "void"
+__all__ = [
+    "DocumentRead",
+    "LetterCreate",
+    "LetterRead",
+    "LetterRevoke",
+    "LetterStatus",  # re-exported: it lives in app.domain.letters
+    "SignatoryRead",
+]
 
 
 class LetterCreate(BaseModel):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
+from app.domain.letters import LetterStatus
 from app.models import Letter, RecordingEvent, Resident
 
 RESIDENTS: Table = Resident.__table__  # type: ignore[assignment]
@@ -169,7 +170,9 @@ def residents_with_valid_letters(session: Session, ids: Iterable[int]) -> set[in
         return set()
     return set(
         session.scalars(
-            select(Letter.resident_id).where(Letter.resident_id.in_(ids), Letter.status == "valid")
+            select(Letter.resident_id).where(
+                Letter.resident_id.in_(ids), Letter.status == LetterStatus.valid
+            )
         )
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.demo.kupang2016 import AS_OF, generate
+from app.demo.kupang2016 import AS_OF, DemoResident, generate
 from app.documents.signing import LetterSigner
 from app.domain.region_codes import kecamatan_of
 from app.errors import Conflict
@@ -51,79 +51,14 @@ def load_demo(
     batch_size: int = BATCH_SIZE,
 ) -> DemoLoadResult:
     """Insert the demo residents and their history (source demo) in the caller's transaction."""
-    existing = session.scalar(select(func.count()).select_from(Resident)) or 0
-    if existing:
-        if if_empty:
-            return DemoLoadResult(residents=0, events=0, skipped=True)
-        raise Conflict(
-            f"the database already holds {existing} residents; the demo population loads "
-            "into an empty database only (use --if-empty to skip quietly)",
-            code="database_not_empty",
-        )
-    now = utcnow()
-    residents = events = 0
-    rows: list[dict[str, Any]] = []
-    histories: list[tuple[str, list[tuple[str, datetime]]]] = []
-
-    def flush() -> None:
-        nonlocal residents, events
-        ids = bulk.insert_residents(session, rows, ids_for=[nik for nik, _ in histories])
-        event_rows = [
-            {
-                "resident_id": ids[nik],
-                "status": status,
-                "occurred_at": at,
-                "note": None,
-                "source": "demo",
-                "api_key_id": None,
-                "recorded_at": now,
-            }
-            for nik, history in histories
-            for status, at in history
-        ]
-        bulk.insert_events(session, event_rows)
-        residents += len(rows)
-        events += len(event_rows)
-        if progress:
-            progress(len(rows))
-        rows.clear()
-        histories.clear()
-
+    if not _database_is_empty(session, if_empty=if_empty):
+        return DemoLoadResult(residents=0, events=0, skipped=True)
+    batch = _DemoBatch(session, now=utcnow(), progress=progress)
     for person in generate(seed=seed, scale=scale, as_of=as_of):
-        history = [(status, _to_utc(at)) for status, at in person.recording_events]
-        rows.append(
-            {
-                "nik": person.nik,
-                "kk_number": person.kk_number,
-                "full_name": person.full_name,
-                "birth_place": person.birth_place,
-                "birth_date": person.birth_date,
-                "sex": person.sex,
-                "blood_type": person.blood_type,
-                "religion": person.religion,
-                "marital_status": person.marital_status,
-                "occupation": person.occupation,
-                "citizenship": person.citizenship,
-                "has_itap": person.has_itap,
-                "address": person.address,
-                "rt": person.rt,
-                "rw": person.rw,
-                "kelurahan_code": person.kelurahan_code,
-                "kecamatan_code": kecamatan_of(person.kelurahan_code),
-                "residency_status": person.residency_status,
-                "recording_status": person.recording_status,
-                "recording_status_at": history[-1][1] if history else None,
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        if history:
-            histories.append((person.nik, history))
-        if len(rows) >= batch_size:
-            flush()
-    if rows:
-        flush()
+        batch.add(person)
+        if len(batch.rows) >= batch_size:
+            batch.write()
+    batch.write()
     audit.record(
         session,
         actor=actor,
@@ -132,12 +67,108 @@ def load_demo(
             "seed": seed,
             "scale": scale,
             "as_of": as_of.isoformat(),
-            "residents": residents,
-            "events": events,
+            "residents": batch.residents,
+            "events": batch.events,
         },
     )
-    bulk.refresh_planner_statistics(session, rows_written=residents + events)
-    return DemoLoadResult(residents=residents, events=events)
+    bulk.refresh_planner_statistics(session, rows_written=batch.residents + batch.events)
+    return DemoLoadResult(residents=batch.residents, events=batch.events)
+
+
+def _database_is_empty(session: Session, *, if_empty: bool) -> bool:
+    """True on an empty database; False (skip) or 409 when residents are already stored."""
+    existing = session.scalar(select(func.count()).select_from(Resident)) or 0
+    if not existing:
+        return True
+    if if_empty:
+        return False
+    raise Conflict(
+        f"the database already holds {existing} residents; the demo population loads "
+        "into an empty database only (use --if-empty to skip quietly)",
+        code="database_not_empty",
+    )
+
+
+class _DemoBatch:
+    """Demo residents gathered for one bulk insert, with their recording histories."""
+
+    def __init__(
+        self, session: Session, *, now: datetime, progress: Callable[[int], None] | None
+    ) -> None:
+        self.session = session
+        self.now = now
+        self.progress = progress
+        self.rows: list[dict[str, Any]] = []
+        self.histories: list[tuple[str, list[tuple[str, datetime]]]] = []
+        self.residents = self.events = 0
+
+    def add(self, person: DemoResident) -> None:
+        history = [(status, _to_utc(at)) for status, at in person.recording_events]
+        self.rows.append(_resident_row(person, history, self.now))
+        if history:
+            self.histories.append((person.nik, history))
+
+    def write(self) -> None:
+        """Insert the gathered residents, then their events (which need the new ids)."""
+        if not self.rows:
+            return
+        ids = bulk.insert_residents(
+            self.session, self.rows, ids_for=[nik for nik, _ in self.histories]
+        )
+        event_rows = [
+            _event_row(ids[nik], status, at, self.now)
+            for nik, history in self.histories
+            for status, at in history
+        ]
+        bulk.insert_events(self.session, event_rows)
+        self.residents += len(self.rows)
+        self.events += len(event_rows)
+        if self.progress:
+            self.progress(len(self.rows))
+        self.rows.clear()
+        self.histories.clear()
+
+
+def _resident_row(
+    person: DemoResident, history: list[tuple[str, datetime]], now: datetime
+) -> dict[str, Any]:
+    return {
+        "nik": person.nik,
+        "kk_number": person.kk_number,
+        "full_name": person.full_name,
+        "birth_place": person.birth_place,
+        "birth_date": person.birth_date,
+        "sex": person.sex,
+        "blood_type": person.blood_type,
+        "religion": person.religion,
+        "marital_status": person.marital_status,
+        "occupation": person.occupation,
+        "citizenship": person.citizenship,
+        "has_itap": person.has_itap,
+        "address": person.address,
+        "rt": person.rt,
+        "rw": person.rw,
+        "kelurahan_code": person.kelurahan_code,
+        "kecamatan_code": kecamatan_of(person.kelurahan_code),
+        "residency_status": person.residency_status,
+        "recording_status": person.recording_status,
+        "recording_status_at": history[-1][1] if history else None,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _event_row(resident_id: int, status: str, at: datetime, now: datetime) -> dict[str, Any]:
+    return {
+        "resident_id": resident_id,
+        "status": status,
+        "occurred_at": at,
+        "note": None,
+        "source": "demo",
+        "api_key_id": None,
+        "recorded_at": now,
+    }
 
 
 DEMO_PURPOSES = (

@@ -1,10 +1,11 @@
 """Bulk import of residents from CSV (SIAK exports): validate, upsert by NIK, report per row.
 
 Rows are validated with the same ResidentCreate model the API uses, after SIAK's labels
-(LAKI-LAKI, BELUM KAWIN, SUDAH REKAM...) and DD-MM-YYYY dates are translated. Storage goes
-through app.services.bulk in batches; `checkpoint` (given by the caller, usually a commit)
-runs after each batch, so a killed import keeps whole batches only and a re-run upserts the
-rest. all_or_nothing validates the whole file before it writes anything.
+(LAKI-LAKI, BELUM KAWIN, SUDAH REKAM...) and DD-MM-YYYY dates are translated
+(app.services.siak_labels). Storage goes through app.services.bulk in batches; `checkpoint`
+(given by the caller, usually a commit) runs after each batch, so a killed import keeps whole
+batches only and a re-run upserts the rest. all_or_nothing validates the whole file before it
+writes anything.
 """
 
 from __future__ import annotations
@@ -27,20 +28,12 @@ from sqlalchemy.orm import Session
 
 from app.domain.masking import mask_nik
 from app.domain.nik import NikError, normalize_nik
-from app.domain.recording import RecordingStatus
 from app.domain.region_codes import kecamatan_of
 from app.domain.text import csv_unescape
 from app.errors import InvalidInput, clean_validation_msg, field_error
 from app.models import Region, Resident
 from app.models._types import utcnow
-from app.schemas.common import (
-    BloodType,
-    Citizenship,
-    MaritalStatus,
-    Religion,
-    ResidencyStatus,
-    Sex,
-)
+from app.schemas.common import ResidencyStatus
 from app.schemas.importer import (
     ImportMode,
     ImportReport,
@@ -52,6 +45,7 @@ from app.schemas.resident import ResidentCreate
 from app.services import audit, bulk, letters_hooks
 from app.services.access import Principal
 from app.services.residents import agreement_warnings
+from app.services.siak_labels import CONVERTERS
 
 __all__ = [
     "BATCH_SIZE",
@@ -96,137 +90,6 @@ TAKEN_ELSEWHERE = (
 _IMPORT_NOTE = "status from import"
 
 
-# ---------------------------------------------------------------------------------------
-# Labels: the API's values plus SIAK's uppercase spellings
-
-
-def _key(text: str) -> str:
-    return " ".join(text.replace("_", " ").replace("-", " ").upper().split())
-
-
-def _label_table(enum: type[Enum], siak: dict[str, str]) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for member in enum:
-        table[member.value] = member.value
-        table[_key(member.value)] = member.value
-    for label, value in siak.items():
-        table[_key(label)] = value
-    return table
-
-
-_LABELS: dict[str, dict[str, str]] = {
-    "sex": _label_table(
-        Sex,
-        {
-            "LAKI-LAKI": "laki_laki",
-            "L": "laki_laki",
-            "PRIA": "laki_laki",
-            "P": "perempuan",
-            "WANITA": "perempuan",
-        },  # fmt: skip
-    ),
-    "religion": _label_table(
-        Religion,
-        {
-            "PROTESTAN": "kristen",
-            "KRISTEN PROTESTAN": "kristen",
-            "KATHOLIK": "katolik",
-            "KRISTEN KATOLIK": "katolik",
-            "BUDHA": "buddha",
-            "KONGHUCU": "khonghucu",
-            "KONG HU CU": "khonghucu",
-            "KHONG HU CU": "khonghucu",
-            "KEPERCAYAAN TERHADAP TUHAN YME": "kepercayaan",
-            "KEPERCAYAAN TERHADAP TUHAN YANG MAHA ESA": "kepercayaan",
-            "ALIRAN KEPERCAYAAN": "kepercayaan",
-            "PENGHAYAT KEPERCAYAAN": "kepercayaan",
-        },
-    ),
-    "marital_status": _label_table(
-        MaritalStatus,
-        {
-            "KAWIN TERCATAT": "kawin",
-            "KAWIN BELUM TERCATAT": "kawin",
-            "KAWIN TIDAK TERCATAT": "kawin",
-            "CERAI HIDUP TERCATAT": "cerai_hidup",
-            "CERAI HIDUP BELUM TERCATAT": "cerai_hidup",
-        },
-    ),
-    "citizenship": _label_table(Citizenship, {}),
-    "residency_status": _label_table(
-        ResidencyStatus,
-        {
-            "AKTIF": "active",
-            "PINDAH": "moved_out",
-            "PINDAH KELUAR": "moved_out",
-            "MATI": "deceased",
-            "MENINGGAL": "deceased",
-            "MENINGGAL DUNIA": "deceased",
-        },
-    ),
-    "recording_status": _label_table(
-        RecordingStatus, {"BELUM REKAM": "unregistered", "SUDAH REKAM": "bio_captured"}
-    ),
-}
-_BLOOD: dict[str, str] = {b.value: b.value for b in BloodType} | {
-    "TIDAK_TAHU": "tidak_tahu",
-    "TIDAKTAHU": "tidak_tahu",
-    "-": "tidak_tahu",
-}
-_BOOL: dict[str, bool] = {
-    "YA": True, "Y": True, "TRUE": True, "1": True, "ADA": True,
-    "TIDAK": False, "N": False, "FALSE": False, "0": False, "TIDAK ADA": False,
-}  # fmt: skip
-_NAMES = {
-    "sex": "sex",
-    "religion": "religion",
-    "marital_status": "marital status",
-    "citizenship": "citizenship",
-    "residency_status": "residency status",
-    "recording_status": "recording status",
-}
-
-
-def _label(column: str, raw: str) -> str:
-    table = _LABELS[column]
-    value = table.get(raw) or table.get(_key(raw))
-    if value is None:
-        allowed = ", ".join(dict.fromkeys(table.values()))
-        raise ValueError(f"{raw[:40]!r} is not a known {_NAMES[column]}; use one of {allowed}")
-    return value
-
-
-def _blood(raw: str) -> str:
-    value = _BLOOD.get(raw.upper().replace(" ", ""))
-    if value is None:
-        raise ValueError(
-            f"{raw[:40]!r} is not a blood type; use A, B, AB or O (with + or - if known) "
-            "or TIDAK TAHU"
-        )
-    return value
-
-
-def _bool(raw: str) -> bool:
-    value = _BOOL.get(raw.upper())
-    if value is None:
-        raise ValueError(f"{raw[:40]!r} is not yes or no; use YA/TIDAK, true/false or 1/0")
-    return value
-
-
-def _date(raw: str) -> date:
-    """YYYY-MM-DD, or SIAK's DD-MM-YYYY / DD/MM/YYYY / DD.MM.YYYY."""
-    try:
-        if len(raw) == 10 and raw[4] == "-":
-            return date.fromisoformat(raw)
-        for sep in "-/.":
-            parts = raw.split(sep)
-            if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
-                return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        raise ValueError("is not a date that exists") from None
-    raise ValueError("is not a date; write it as YYYY-MM-DD or DD-MM-YYYY")
-
-
 def _timestamp(raw: str, now: datetime, zone: tzinfo | None) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
@@ -241,23 +104,6 @@ def _timestamp(raw: str, now: datetime, zone: tzinfo | None) -> datetime:
     if value > now + _CLOCK_SKEW:
         raise ValueError("must not be in the future")
     return value.astimezone(UTC)
-
-
-def _label_converter(column: str) -> Callable[[str], str]:
-    table = _LABELS[column]
-
-    def convert(raw: str) -> str:
-        return table.get(raw) or _label(column, raw)
-
-    return convert
-
-
-_CONVERTERS: dict[str, Callable[[str], Any]] = {
-    **{column: _label_converter(column) for column in _LABELS},
-    "blood_type": _blood,
-    "birth_date": _date,
-    "has_itap": _bool,
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -427,12 +273,12 @@ class _Import:
         ]
         # Per column: where it is, how its text becomes a value, whether it may be empty.
         # Free-text columns (all required) are copied; the others translated one by one.
-        self.plain = [(c, i) for c, i in self.index.items() if c not in _CONVERTERS
+        self.plain = [(c, i) for c, i in self.index.items() if c not in CONVERTERS
                       and c != "recording_status_at"]  # fmt: skip
         self.plan = [
-            (c, i, _CONVERTERS[c], c in REQUIRED_COLUMNS)
+            (c, i, CONVERTERS[c], c in REQUIRED_COLUMNS)
             for c, i in self.index.items()
-            if c in _CONVERTERS
+            if c in CONVERTERS
         ]
         if self.sink:
             self.sink.start(self.header, self.delimiter)
@@ -655,7 +501,7 @@ class _Import:
             if status == "card_issued":
                 writes.voids.append((old.id, "KTP-el card issued (card_issued)"))
         residency = update.get("residency_status", old.residency_status)
-        if old.residency_status == "active" and residency != "active":
+        if old.residency_status == ResidencyStatus.active and residency != ResidencyStatus.active:
             writes.voids.append((old.id, f"residency_status became {residency} (import)"))
 
     def event(self, resident_id: int, status: str, at: datetime, now: datetime) -> dict[str, Any]:
@@ -760,9 +606,16 @@ def run_import(
     committed = job.run(stream)
     if committed:
         bulk.refresh_planner_statistics(session, rows_written=job.inserted + job.updated)
-    report = ImportReport(
-        mode=mode,
-        dry_run=dry_run,
+    report = _report(job, committed=committed)
+    _audit(session, actor=actor, report=report)
+    return report
+
+
+def _report(job: _Import, *, committed: bool) -> ImportReport:
+    """What the import did, row counts complete and rows listed up to MAX_LISTED."""
+    return ImportReport(
+        mode=job.mode,
+        dry_run=job.dry_run,
         committed=committed,
         rows=job.rows,
         inserted=job.inserted,
@@ -775,6 +628,10 @@ def run_import(
         ignored_columns=job.ignored,
         delimiter=job.delimiter,
     )
+
+
+def _audit(session: Session, *, actor: Principal, report: ImportReport) -> None:
+    """The import's counts in the audit log (no row, no NIK)."""
     audit.record(
         session,
         actor=actor,
@@ -793,4 +650,3 @@ def run_import(
             },
         ),  # fmt: skip
     )
-    return report

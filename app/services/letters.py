@@ -49,9 +49,9 @@ class LetterFilters:
 
 def effective_status(letter: Letter, today: date) -> LetterStatus:
     """The stored status, with `expired` derived from the date."""
-    if letter.status == "valid" and letter.valid_until < today:
+    if letter.status is LetterStatus.valid and letter.valid_until < today:
         return LetterStatus.expired
-    return LetterStatus(letter.status)
+    return letter.status
 
 
 def verification_url(settings: Settings, token: str) -> str:
@@ -81,7 +81,7 @@ def next_number(session: Session, *, settings: Settings, issued_on: date) -> tup
 
 def _current_letter(session: Session, resident: Resident) -> Letter | None:
     return session.scalar(
-        select(Letter).where(Letter.resident_id == resident.id, Letter.status == "valid")
+        select(Letter).where(Letter.resident_id == resident.id, Letter.status == LetterStatus.valid)
     )
 
 
@@ -156,29 +156,80 @@ def issue_letter(
     today = settings.office_date(now)
     # Locked: a second issue for the same resident, or a card_issued event, waits for this one.
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
+    _refuse_if_ineligible(resident, settings=settings, today=today)
+    current = _letter_to_replace(session, resident, supersede=supersede, today=today, now=now)
+    issue = _allocate_number(session, settings=settings, today=today)
+    content = letter_content(
+        session,
+        resident,
+        number=issue.number,
+        token=issue.token,
+        issued_on=today,
+        valid_until=issue.valid_until,
+        purpose=purpose,
+        settings=settings,
+        development=signer.development,
+    )
+    pdf = _render_and_sign(content, signer=signer, settings=settings)
+    if current is not None:
+        _retire(session, current, issue=issue, reason=supersede_reason, actor=actor, now=now)
+    return _store(
+        session,
+        resident,
+        issue=issue,
+        content=content,
+        pdf=pdf,
+        actor=actor,
+        settings=settings,
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """What the letter being issued is known by before it is stored."""
+
+    id: str
+    token: str
+    seq: int
+    number: str
+    issued_on: date
+    valid_until: date
+
+
+def _refuse_if_ineligible(resident: Resident, *, settings: Settings, today: date) -> None:
+    """409 with the refusal's code when the policy allows no letter for this resident."""
     status = RecordingStatus(resident.recording_status)
     refusal = letter_refusal(
         residency_status=resident.residency_status,
         wajib_ktp=resident_wajib_ktp(resident, on=today),
         recording_status=status,
     )
-    if refusal is not None:
-        raise Conflict(
-            refusal_message(
-                refusal,
-                residency_status=resident.residency_status,
-                recording_status_at=settings.office_date(resident.recording_status_at)
-                if resident.recording_status_at
-                else None,
-                recording_status=status,
-                foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
-            ),
-            code=refusal.value,
-        )
+    if refusal is None:
+        return
+    raise Conflict(
+        refusal_message(
+            refusal,
+            residency_status=resident.residency_status,
+            recording_status_at=settings.office_date(resident.recording_status_at)
+            if resident.recording_status_at
+            else None,
+            recording_status=status,
+            foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
+        ),
+        code=refusal.value,
+    )
+
+
+def _letter_to_replace(
+    session: Session, resident: Resident, *, supersede: bool, today: date, now: datetime
+) -> Letter | None:
+    """The resident's letter that the new one supersedes; 409 if one is valid and the clerk
+    did not ask to supersede it. An expired one is marked so and needs no superseding."""
     current = _current_letter(session, resident)
     if current is not None and effective_status(current, today) is LetterStatus.expired:
         # Materialise the expiry so the one-valid-letter index makes room for the new one.
-        current.status, current.status_reason = "expired", "validity ended"
+        current.status, current.status_reason = LetterStatus.expired, "validity ended"
         current.status_changed_at = now
         session.flush()
         current = None
@@ -190,25 +241,28 @@ def issue_letter(
             code="valid_letter_exists",
             extra={"letter_id": current.id, "letter_number": current.number},
         )
+    return current
 
+
+def _allocate_number(session: Session, *, settings: Settings, today: date) -> _Issue:
+    """A fresh token, then the year's next number (its row stays locked until commit)."""
     token = secrets.token_urlsafe(24)  # 192 bits
     # The QR code needs the token only: encode it before the number's row lock, which is
     # held until commit and so sets how many letters per second the office can issue.
     prepare_qr(verification_url(settings, token))
     seq, number = next_number(session, settings=settings, issued_on=today)
-    letter_id = str(uuid.uuid4())
-    valid_until = add_months(today, settings.letter_validity_months)
-    content = letter_content(
-        session,
-        resident,
-        number=number,
+    return _Issue(
+        id=str(uuid.uuid4()),
         token=token,
+        seq=seq,
+        number=number,
         issued_on=today,
-        valid_until=valid_until,
-        purpose=purpose,
-        settings=settings,
-        development=signer.development,
+        valid_until=add_months(today, settings.letter_validity_months),
     )
+
+
+def _render_and_sign(content: LetterContent, *, signer: LetterSigner, settings: Settings) -> bytes:
+    """The signed PDF; 422 when the letter cannot fit on one page."""
     try:
         unsigned = render_letter(content)
     except LetterDoesNotFit:
@@ -219,43 +273,67 @@ def issue_letter(
             code="letter_does_not_fit",
             errors=[field_error(["body", "purpose"], "the letter does not fit on one page")],
         ) from None
-    pdf = signer.sign(unsigned, location=settings.office_city)
+    return signer.sign(unsigned, location=settings.office_city)
 
-    if current is not None:
-        current.status = "superseded"
-        current.status_reason = supersede_reason
-        current.status_changed_at = now
-        current.superseded_by_id = letter_id
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="letter.superseded",
-            target_type="letter",
-            target=current.number,
-            details={"reason": supersede_reason, "by": number},
-        )
+
+def _retire(
+    session: Session,
+    current: Letter,
+    *,
+    issue: _Issue,
+    reason: str | None,
+    actor: Principal,
+    now: datetime,
+) -> None:
+    """Mark the resident's valid letter superseded by the one being issued (audited)."""
+    current.status = LetterStatus.superseded
+    current.status_reason = reason
+    current.status_changed_at = now
+    current.superseded_by_id = issue.id
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="letter.superseded",
+        target_type="letter",
+        target=current.number,
+        details={"reason": reason, "by": issue.number},
+    )
+
+
+def _store(
+    session: Session,
+    resident: Resident,
+    *,
+    issue: _Issue,
+    content: LetterContent,
+    pdf: bytes,
+    actor: Principal,
+    settings: Settings,
+    now: datetime,
+) -> Letter:
+    """Store the letter with its signed PDF as issued (audited)."""
     letter = Letter(
-        id=letter_id,
-        number=number,
+        id=issue.id,
+        number=issue.number,
         series=settings.letter_number_series,
-        year=today.year,
-        seq=seq,
+        year=issue.issued_on.year,
+        seq=issue.seq,
         resident_id=resident.id,
         resident_nik=resident.nik,
         resident_name=resident.full_name,
         kelurahan_code=resident.kelurahan_code,
         kecamatan_code=resident.kecamatan_code,
-        purpose=purpose,
+        purpose=content.purpose,
         wording=content.wording,
         issued_at=now,
-        valid_from=today,
-        valid_until=valid_until,
-        status="valid",
+        valid_from=issue.issued_on,
+        valid_until=issue.valid_until,
+        status=LetterStatus.valid,
         signatory_name=settings.signatory_name,
         signatory_title=settings.signatory_title,
         signatory_nip=settings.signatory_nip,
-        verification_token=token,
+        verification_token=issue.token,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
         pdf_size=len(pdf),
         pdf=pdf,
@@ -268,7 +346,7 @@ def issue_letter(
         actor=actor,
         action="letter.issued",
         target_type="letter",
-        target=number,
+        target=issue.number,
         details={"resident": audit.resident_target(resident.nik), "sha256": letter.pdf_sha256},
     )
     return letter
@@ -334,16 +412,16 @@ def list_letters(
     if filters.issued_to:
         query = query.where(Letter.valid_from <= filters.issued_to)
     if filters.status is LetterStatus.valid:
-        query = query.where(Letter.status == "valid", Letter.valid_until >= today)
+        query = query.where(Letter.status == LetterStatus.valid, Letter.valid_until >= today)
     elif filters.status is LetterStatus.expired:
         query = query.where(
             or_(
-                Letter.status == "expired",
-                and_(Letter.status == "valid", Letter.valid_until < today),
+                Letter.status == LetterStatus.expired,
+                and_(Letter.status == LetterStatus.valid, Letter.valid_until < today),
             )
         )
     elif filters.status is not None:
-        query = query.where(Letter.status == filters.status.value)
+        query = query.where(Letter.status == filters.status)
     if cursor:
         position = decode_cursor(cursor, IssuedPosition)
         issued_at, last_id = position.issued_at, position.id
@@ -381,7 +459,8 @@ def revoke_letter(
             f"only a valid letter can be revoked; this one is {status.value}",
             code="letter_not_valid",
         )
-    letter.status, letter.status_reason, letter.status_changed_at = "revoked", reason, utcnow()
+    letter.status, letter.status_reason = LetterStatus.revoked, reason
+    letter.status_changed_at = utcnow()
     session.flush()
     audit.record(
         session,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.domain.letters import LetterStatus
 from app.models import Letter, Resident
 from app.models._types import utcnow
 from app.services import audit
@@ -15,15 +16,17 @@ def void_valid_letters(session: Session, *, resident: Resident, reason: str) -> 
     """Mark the resident's valid letters void, in the caller's transaction."""
     numbers = list(
         session.scalars(
-            select(Letter.number).where(Letter.resident_id == resident.id, Letter.status == "valid")
+            select(Letter.number).where(
+                Letter.resident_id == resident.id, Letter.status == LetterStatus.valid
+            )
         )
     )
     if not numbers:
         return 0
     session.execute(
         update(Letter)
-        .where(Letter.resident_id == resident.id, Letter.status == "valid")
-        .values(status="void", status_reason=reason, status_changed_at=utcnow())
+        .where(Letter.resident_id == resident.id, Letter.status == LetterStatus.valid)
+        .values(status=LetterStatus.void, status_reason=reason, status_changed_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
     for number in numbers:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.nik import NikError, check_nik_agreement, parse_nik
-from app.domain.people import is_wajib_ktp, latest_birth_date_of_age
+from app.domain.people import ResidencyStatus, is_wajib_ktp, latest_birth_date_of_age
 from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
 from app.domain.region_codes import kecamatan_of
 from app.errors import (
@@ -46,7 +46,7 @@ class ResidentFilters:
 def wajib_ktp_clause(on: date) -> ColumnElement[bool]:
     """SQL for the wajib KTP rule (UU 24/2013 Pasal 63) on a given day."""
     return and_(
-        Resident.residency_status == "active",
+        Resident.residency_status == ResidencyStatus.active,
         or_(Resident.citizenship == "WNI", and_(Resident.citizenship == "WNA", Resident.has_itap)),
         or_(
             Resident.birth_date <= latest_birth_date_of_age(on),
@@ -300,7 +300,10 @@ def update_resident(
     )
     resident.version += 1
     resident.updated_at = utcnow()
-    if old_residency == "active" and resident.residency_status != "active":
+    if (
+        old_residency == ResidencyStatus.active
+        and resident.residency_status != ResidencyStatus.active
+    ):
         letters_hooks.void_valid_letters(
             session,
             resident=resident,

@@ -34,6 +34,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import Join
 
 from app.config import Settings
+from app.domain.letters import LetterStatus
+from app.domain.people import ResidencyStatus
 from app.domain.recording import FOLLOW_UP, RecordingStatus
 from app.errors import Forbidden, InvalidInput, NotFound, field_error
 from app.models import Letter, RecordingEvent, Region, Resident
@@ -241,7 +243,7 @@ def _count_residents(
         wajib = wajib_ktp_clause(today)
         query = (
             select(*by_status, func.count(), func.count(case((wajib, 1))))
-            .where(Resident.residency_status == "active", in_scope)
+            .where(Resident.residency_status == ResidencyStatus.active, in_scope)
             .group_by(*by_status)
         )
         for code, status, active, n_wajib in session.execute(query):
@@ -251,7 +253,7 @@ def _count_residents(
 
     active_query = (
         select(Resident.kelurahan_code, func.count())
-        .where(Resident.residency_status == "active", in_scope)
+        .where(Resident.residency_status == ResidencyStatus.active, in_scope)
         .group_by(Resident.kelurahan_code)
     )
     for code, active in session.execute(active_query):
@@ -337,7 +339,7 @@ def _count_letters(
         Letter.issued_at < cutoff,
         Letter.valid_from <= as_of,
         Letter.valid_until >= as_of,
-        or_(Letter.status == "valid", Letter.status_changed_at >= cutoff),
+        or_(Letter.status == LetterStatus.valid, Letter.status_changed_at >= cutoff),
     )
     query = (
         select(Resident.kelurahan_code, func.count())
