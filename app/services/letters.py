@@ -30,7 +30,7 @@ from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
-from app.services import audit
+from app.services import audit, photos
 from app.services.access import Principal
 from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
 from app.services.regions import region_names
@@ -96,6 +96,7 @@ def letter_content(
     purpose: str,
     settings: Settings,
     development: bool,
+    photo: bytes | None = None,
 ) -> LetterContent:
     """Everything printed on the letter, from the settings and the resident as they are now."""
     names = region_names(session)
@@ -135,6 +136,7 @@ def letter_content(
         verification_url=verification_url(settings, token),
         verification_token=token,
         development_signature=development,
+        photo_jpeg=photo,
     )
 
 
@@ -191,6 +193,8 @@ def issue_letter(
             extra={"letter_id": current.id, "letter_number": current.number},
         )
 
+    photo = photos.photo_for_letter(session, resident, required=settings.requires_photo)
+
     token = secrets.token_urlsafe(24)  # 192 bits
     # The QR code needs the token only: encode it before the number's row lock, which is
     # held until commit and so sets how many letters per second the office can issue.
@@ -208,6 +212,7 @@ def issue_letter(
         purpose=purpose,
         settings=settings,
         development=signer.development,
+        photo=photo.jpeg if photo else None,
     )
     try:
         unsigned = render_letter(content)
@@ -263,6 +268,8 @@ def issue_letter(
     )
     session.add(letter)
     session.flush()
+    # The verification page shows the photo the letter was signed with, whatever comes later.
+    photos.keep_letter_photo(session, letter_id=letter_id, photo=photo)
     audit.record(
         session,
         actor=actor,
