@@ -96,7 +96,10 @@ def normalise_photo(data: bytes, *, max_pixels: int) -> Photo:
         image.load()
         # Phones store portraits sideways with an orientation tag: stand the face up
         # before the tag is dropped with the rest of the metadata.
-        rgb = _to_rgb(ImageOps.exif_transpose(image))
+        # In place, and no conversion of what is RGB already: a large PNG is decoded in
+        # full, and every copy of it would cost as much memory again.
+        ImageOps.exif_transpose(image, in_place=True)
+        rgb = image if image.mode == "RGB" else _to_rgb(image)
     except PhotoRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -113,10 +116,25 @@ def normalise_photo(data: bytes, *, max_pixels: int) -> Photo:
         raise PhotoRejected(
             "photo_damaged", "the image is damaged or cut short; send the photo again"
         ) from None
-    fitted = ImageOps.fit(
-        rgb, (PHOTO_WIDTH, PHOTO_HEIGHT), method=Image.Resampling.LANCZOS, centering=(0.5, 0.4)
+    return _encode(_fit(rgb))
+
+
+def _fit(image: Image.Image) -> Image.Image:
+    """Crop to 3:4 (centred, a little above the middle where a face is) and scale to the
+    stored size in one resize, without an intermediate copy of the crop."""
+    width, height = image.size
+    if width * PHOTO_HEIGHT > height * PHOTO_WIDTH:  # too wide: trim the sides
+        crop_w, crop_h = height * PHOTO_WIDTH / PHOTO_HEIGHT, float(height)
+    else:  # too tall: trim top and bottom
+        crop_w, crop_h = float(width), width * PHOTO_HEIGHT / PHOTO_WIDTH
+    left = (width - crop_w) / 2
+    top = (height - crop_h) * 0.4
+    return image.resize(
+        (PHOTO_WIDTH, PHOTO_HEIGHT),
+        Image.Resampling.LANCZOS,
+        box=(left, top, left + crop_w, top + crop_h),
+        reducing_gap=3.0,
     )
-    return _encode(fitted)
 
 
 def placeholder_portrait(seed: str) -> Photo:

@@ -105,3 +105,19 @@ def test_placeholder_portraits_are_drawn_deterministically_per_seed() -> None:
     )
     assert first == again and first.sha256 != other.sha256
     assert Image.open(io.BytesIO(first.jpeg)).size == (PHOTO_WIDTH, PHOTO_HEIGHT)
+
+
+def test_a_sideways_phone_photo_is_stood_up_before_the_tag_is_dropped() -> None:
+    # Stored landscape, top half red and bottom half blue, tagged "rotate 90° clockwise to
+    # view" (orientation 6): viewed, red is on the right and blue on the left.
+    image = Image.new("RGB", (800, 600), "red")
+    image.paste("blue", (0, 300, 800, 600))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    out = Image.open(io.BytesIO(normalise_photo(buffer.getvalue(), max_pixels=LIMIT).jpeg))
+    right = out.getpixel((PHOTO_WIDTH - 30, PHOTO_HEIGHT // 2))
+    left = out.getpixel((30, PHOTO_HEIGHT // 2))
+    assert right[0] > 200 and right[2] < 60  # type: ignore[index]
+    assert left[2] > 200 and left[0] < 60  # type: ignore[index]
