@@ -17,6 +17,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from app.domain.numbering import DEFAULT_NUMBER_TEMPLATE, validate_number_template
 from app.proxies import parse_networks
 
+# A pas foto's minimum size (150×200): the pixel limit cannot be set below it.
+MIN_PHOTO_PIXELS = 150 * 200
+
 
 class Settings(BaseSettings):
     """Every knob of the service; nothing office-specific is hard-coded elsewhere."""
@@ -77,6 +80,14 @@ class Settings(BaseSettings):
     # worker; a check over them answers `damaged`.
     upload_check_seconds: float = Field(default=10.0, gt=0, le=120)
     upload_check_memory_mb: int = Field(default=512, ge=128)
+
+    # The holder's photo (issue 12). A larger upload answers 413; an image with more pixels
+    # is refused from its header, before anything is decoded (a decompression bomb).
+    photo_max_bytes: int = Field(default=5 * 1024 * 1024, ge=64 * 1024)
+    photo_max_pixels: int = Field(default=25_000_000, ge=MIN_PHOTO_PIXELS, le=80_000_000)
+    # May a letter be issued only to a resident with a photo? Unset: yes when env=production,
+    # no otherwise (development, the demo). Read it through `requires_photo`.
+    letter_requires_photo: bool | None = None
 
     @field_validator("letter_number_format")
     @classmethod
@@ -146,6 +157,13 @@ class Settings(BaseSettings):
     def office_date(self, moment: datetime) -> date:
         """The office's calendar date of an instant."""
         return moment.astimezone(self.office_zone).date()
+
+    @property
+    def requires_photo(self) -> bool:
+        """A letter needs the holder's photo (SKK_LETTER_REQUIRES_PHOTO, else env=production)."""
+        if self.letter_requires_photo is not None:
+            return self.letter_requires_photo
+        return self.env == "production"
 
     @property
     def is_sqlite(self) -> bool:

@@ -123,6 +123,8 @@ class NulGuardMiddleware:
 
 # Endpoints that take something else than a small JSON body, with limits of their own.
 _OWN_BODY_RULES = ("/api/v1/residents/import", "/api/v1/verify")
+# A resident's photo (JPEG, PNG or multipart), read by its handler with its own limit.
+_OWN_BODY_PATHS = re.compile(r"^/api/v1/residents/[^/]+/photo$")
 
 
 class JsonBodyMiddleware:
@@ -138,6 +140,7 @@ class JsonBodyMiddleware:
             or scope["method"] not in ("POST", "PATCH", "PUT")
             or not scope["path"].startswith("/api/")
             or scope["path"].startswith(_OWN_BODY_RULES)
+            or _OWN_BODY_PATHS.match(scope["path"])
         ):
             await self.app(scope, receive, send)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,10 @@ def test_demo_with_letters_then_if_empty_keeps_the_data(tmp_path: Path) -> None:
     first = skk(tmp_path, "demo", "kupang-2016", "--scale", "0.002", "--letters", "3", "--if-empty")
     assert first.returncode == 0, first.stderr
     assert "issued 3 letters" in first.stderr
+    with sqlite3.connect(tmp_path / "cli.db") as conn:
+        # Only the residents with letters get a placeholder portrait, printed on their letter.
+        assert conn.execute("SELECT count(*) FROM resident_photos").fetchone() == (3,)
+        assert conn.execute("SELECT count(*) FROM letter_photos").fetchone() == (3,)
     again = skk(tmp_path, "demo", "kupang-2016", "--scale", "0.002", "--letters", "3", "--if-empty")
     assert again.returncode == 0
     assert "demo not loaded" in again.stderr

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from app.api import audit, health, keys, letters, regions, residents, statistics, transfer, verify
+from app.api import (
+    audit,
+    health,
+    keys,
+    letters,
+    photos,
+    regions,
+    residents,
+    statistics,
+    transfer,
+    verify,
+)
 
 API_V1 = "/api/v1"
 
@@ -13,7 +24,7 @@ API_V1 = "/api/v1"
 def include_routes(app: FastAPI) -> None:
     """Add every router to the app."""
     api = APIRouter(prefix=API_V1)
-    for module in (regions, residents, transfer, letters, keys, audit, statistics, verify):
+    for module in (regions, residents, photos, transfer, letters, keys, audit, statistics, verify):
         api.include_router(module.router)
     app.include_router(health.router)
     app.include_router(api)

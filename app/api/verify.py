@@ -7,27 +7,21 @@ against the caller's address in the public rate limit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from app.api.deps import SessionDep, SettingsDep, in_worker_thread
 from app.api.problems import problem_responses
 from app.api.ratelimit import Decision, check_public_rate
+from app.api.uploads import MULTIPART_MEDIA_TYPE, read_upload
 from app.config import Settings
 from app.errors import (
-    DomainError,
-    InvalidInput,
     NotFound,
     PayloadTooLarge,
     RateLimited,
-    UnsupportedMediaType,
-    field_error,
 )
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -40,10 +34,7 @@ router = APIRouter(tags=["verification"])
 pages = APIRouter(tags=["verification"])
 
 NO_STORE = {"Cache-Control": "no-store"}
-# Room for the multipart boundaries and part headers around a file of the maximum size.
-MULTIPART_OVERHEAD = 64 * 1024
 PDF_MEDIA_TYPE = "application/pdf"
-MULTIPART_MEDIA_TYPE = "multipart/form-data"
 
 _RATE_LIMITED_PAGE = templates.env.from_string(
     """{% extends "_base.html" %}
@@ -96,7 +87,7 @@ def _verification(
     if letter is None:
         return None
     return verification.letter_verification(
-        letter, settings=settings, development_key=development_key
+        letter, settings=settings, development_key=development_key, session=session
     )
 
 
@@ -139,6 +130,31 @@ async def verification_page(
     )
 
 
+@pages.get(
+    "/v/{token}/photo.jpg",
+    summary="The holder's photo on a valid letter's verification page",
+    response_class=Response,
+    dependencies=[PublicRateLimit],
+    responses={
+        200: {"content": {"image/jpeg": {}}, "description": "The photo printed on the letter"},
+        **problem_responses(404, 429),
+    },
+)
+async def verification_photo(token: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """The photo the letter was signed with, while the letter is valid; 404 otherwise (also
+    for a revoked, void, superseded or expired letter)."""
+    audit.public_hits.count("verify_photo")
+    jpeg = await session.run_sync(verification.valid_letter_photo, token, settings=settings)
+    if jpeg is None:
+        raise NotFound(
+            "no photo for this verification code: the letter is unknown, has no photo, or is "
+            "no longer valid",
+            code="photo_not_found",
+            headers=NO_STORE,
+        )
+    return Response(jpeg, media_type="image/jpeg", headers=NO_STORE)
+
+
 @router.get(
     "/verify/{token}",
     summary="Verify a letter by its QR code (JSON)",
@@ -162,16 +178,6 @@ async def verify_token(
     return view
 
 
-async def _bounded(stream: AsyncIterator[bytes], allowance: int) -> AsyncGenerator[bytes, None]:
-    # Content-Length can be absent (chunked) or wrong: count what actually arrives.
-    received = 0
-    async for chunk in stream:
-        received += len(chunk)
-        if received > allowance:
-            raise _too_large(allowance)
-        yield chunk
-
-
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"the upload is larger than the {limit / (1024 * 1024):g} MB limit; a letter PDF is far "
@@ -182,49 +188,14 @@ def _too_large(limit: int) -> PayloadTooLarge:
 
 async def _read_upload(request: Request, limit: int) -> bytes:
     """The uploaded PDF's bytes: a raw application/pdf body or the multipart field `file`."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in (PDF_MEDIA_TYPE, MULTIPART_MEDIA_TYPE):
-        raise UnsupportedMediaType(
-            f"send the PDF as {PDF_MEDIA_TYPE} or as {MULTIPART_MEDIA_TYPE} with the field "
-            f"`file`, not {media_type or 'a body without Content-Type'}",
-            headers=NO_STORE,
-        )
-    allowance = limit if media_type == PDF_MEDIA_TYPE else limit + MULTIPART_OVERHEAD
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.strip().isdigit():
-            raise DomainError(
-                "Content-Length is not a number", code="bad_content_length", headers=NO_STORE
-            )
-        if int(declared) > allowance:
-            raise _too_large(limit)
-    stream = _bounded(request.stream(), allowance)
-    if media_type == PDF_MEDIA_TYPE:
-        return b"".join([chunk async for chunk in stream])
-
-    parser = MultiPartParser(request.headers, stream, max_files=1, max_fields=10)
-    try:
-        form = await parser.parse()
-    except MultiPartException as exc:
-        raise DomainError(
-            f"the multipart body could not be read: {exc.message}",
-            code="invalid_multipart",
-            headers=NO_STORE,
-        ) from None
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput(
-                "file: attach the PDF in the multipart field `file`",
-                errors=[field_error(["body", "file"], "a PDF file is required")],
-                headers=NO_STORE,
-            )
-        data = await upload.read()
-    finally:
-        await form.close()
-    if len(data) > limit:
-        raise _too_large(limit)
-    return data
+    return await read_upload(
+        request,
+        limit=limit,
+        raw_types=(PDF_MEDIA_TYPE,),
+        what="the PDF",
+        too_large=lambda: _too_large(limit),
+        headers=NO_STORE,
+    )
 
 
 @router.post(

@@ -21,7 +21,7 @@ from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFInfo, PDFName, PDFString
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
@@ -101,6 +101,8 @@ class LetterContent:
     verification_url: str
     verification_token: str
     development_signature: bool
+    # The holder's pas foto (a normalised 3×4 JPEG), printed beside the data; None: no box.
+    photo_jpeg: bytes | None = None
 
 
 # --- labels -----------------------------------------------------------------
@@ -303,6 +305,10 @@ BODY_LEADING = 14.5
 # Long names, addresses or purposes shrink the body text (the resident table and the
 # paragraphs) step by step until the page holds it; 8 pt is still readable when printed.
 BODY_SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
+# The customary pas foto: 3×4 cm, in a framed box at the right of the resident's data.
+PHOTO_BOX_WIDTH = 30 * mm
+PHOTO_BOX_HEIGHT = 40 * mm
+PHOTO_BOX_GAP = 5 * mm
 _RED = Color(0.75, 0.05, 0.05)
 _WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.18)
 DEVELOPMENT_WARNING = "TANDA TANGAN PENGEMBANGAN — TIDAK SAH"
@@ -431,6 +437,12 @@ def _draw_resident_table(
     colon_x = label_x + 40 * mm
     value_x = colon_x + 8
     value_width = PAGE_WIDTH - MARGIN_RIGHT - value_x
+    photo_bottom = y
+    if content.photo_jpeg is not None:
+        box_x = PAGE_WIDTH - MARGIN_RIGHT - PHOTO_BOX_WIDTH
+        # Values wrap before the box instead of running under the photo.
+        value_width = box_x - PHOTO_BOX_GAP - value_x
+        photo_bottom = _draw_photo(c, content.photo_jpeg, box_x, y + size)
     for label, value in _resident_rows(content):
         bold = label == "Nama"
         font = _BOLD if bold else _REGULAR
@@ -441,7 +453,18 @@ def _draw_resident_table(
         for line in _wrap(value, font, size, value_width) or [""]:
             c.drawString(value_x, y, line)
             y -= _leading(size)
-    return y - 6
+    return min(y, photo_bottom - size) - 6
+
+
+def _draw_photo(c: rl_canvas.Canvas, jpeg: bytes, x: float, top: float) -> float:
+    """Draw the pas foto in its framed 3×4 box (top-left at x, top); return the box's bottom."""
+    bottom = top - PHOTO_BOX_HEIGHT
+    # A JPEG goes into the PDF as it is (DCTDecode): no re-encoding, and the same bytes
+    # give the same PDF, which keeps rendering deterministic.
+    c.drawImage(ImageReader(io.BytesIO(jpeg)), x, bottom, PHOTO_BOX_WIDTH, PHOTO_BOX_HEIGHT)
+    c.setLineWidth(0.8)
+    c.rect(x, bottom, PHOTO_BOX_WIDTH, PHOTO_BOX_HEIGHT, stroke=1, fill=0)
+    return bottom
 
 
 _QR_FINDER_LIKE = (b"10111010000", b"00001011101")

@@ -4,6 +4,7 @@ from app.models.api_key import ApiKey
 from app.models.audit_event import AuditChainHead, AuditEvent, PublicHitCount
 from app.models.idempotency import IdempotencyRecord
 from app.models.letter import Letter, LetterCounter
+from app.models.photo import LetterPhoto, ResidentPhoto
 from app.models.recording_event import RecordingEvent
 from app.models.region import Region
 from app.models.resident import Resident
@@ -16,7 +17,9 @@ __all__ = [
     "IdempotencyRecord",
     "Letter",
     "LetterCounter",
+    "LetterPhoto",
     "RecordingEvent",
     "Region",
     "Resident",
+    "ResidentPhoto",
 ]

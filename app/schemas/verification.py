@@ -97,6 +97,11 @@ class LetterVerification(PublicLetter):
     """The answer to a QR code scan, as JSON."""
 
     checked_at: datetime
+    photo_url: str | None = Field(
+        default=None,
+        description="The holder's photo as printed on the letter (a JPEG); only while the "
+        "letter is valid, null otherwise or when the letter has no photo",
+    )
 
 
 class UploadOutcome(StrEnum):

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.demo.kupang2016 import AS_OF, DemoResident, generate
+from app.documents.photo import placeholder_portrait
 from app.documents.signing import LetterSigner
 from app.domain.region_codes import kecamatan_of
 from app.errors import Conflict
 from app.models import Resident
 from app.models._types import utcnow
-from app.services import audit, bulk
+from app.services import audit, bulk, photos
 from app.services.access import SYSTEM, Principal
 from app.services.letters import issue_letter
 from app.services.residents import wajib_ktp_clause
@@ -190,7 +191,9 @@ def issue_demo_letters(
         ),
     )
     issued = 0
-    for nik in session.scalars(eligible.order_by(Resident.id).limit(count)):
+    for nik in list(session.scalars(eligible.order_by(Resident.id).limit(count))):
+        # A drawn silhouette, never a face: demo letters show where the holder's photo goes.
+        photos.save_photo(session, nik=nik, photo=placeholder_portrait(nik), actor=SYSTEM)
         issue_letter(
             session,
             nik=nik,

@@ -30,7 +30,7 @@ from app.errors import Conflict, InvalidInput, NotFound, field_error
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
-from app.services import audit
+from app.services import audit, photos
 from app.services.access import Principal
 from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
 from app.services.regions import region_names
@@ -96,6 +96,7 @@ def letter_content(
     purpose: str,
     settings: Settings,
     development: bool,
+    photo: bytes | None = None,
 ) -> LetterContent:
     """Everything printed on the letter, from the settings and the resident as they are now."""
     names = region_names(session)
@@ -135,6 +136,7 @@ def letter_content(
         verification_url=verification_url(settings, token),
         verification_token=token,
         development_signature=development,
+        photo_jpeg=photo,
     )
 
 
@@ -158,6 +160,7 @@ def issue_letter(
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     _refuse_if_ineligible(resident, settings=settings, today=today)
     current = _letter_to_replace(session, resident, supersede=supersede, today=today, now=now)
+    photo = photos.photo_for_letter(session, resident, required=settings.requires_photo)
     issue = _allocate_number(session, settings=settings, today=today)
     content = letter_content(
         session,
@@ -169,11 +172,12 @@ def issue_letter(
         purpose=purpose,
         settings=settings,
         development=signer.development,
+        photo=photo.jpeg if photo else None,
     )
     pdf = _render_and_sign(content, signer=signer, settings=settings)
     if current is not None:
         _retire(session, current, issue=issue, reason=supersede_reason, actor=actor, now=now)
-    return _store(
+    letter = _store(
         session,
         resident,
         issue=issue,
@@ -183,6 +187,9 @@ def issue_letter(
         settings=settings,
         now=now,
     )
+    # The verification page shows the photo the letter was signed with, whatever comes later.
+    photos.keep_letter_photo(session, letter_id=letter.id, photo=photo)
+    return letter
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from app.schemas.verification import (
     UploadOutcome,
     UploadVerification,
 )
+from app.services import photos
 from app.services.letters import effective_status, verification_url
 
 # Tokens are secrets.token_urlsafe output; anything else cannot exist, so no query is made.
@@ -149,14 +150,43 @@ def uploaded_letter(
 
 
 def letter_verification(
-    letter: Letter, *, settings: Settings, development_key: bool, now: datetime | None = None
+    letter: Letter,
+    *,
+    settings: Settings,
+    development_key: bool,
+    now: datetime | None = None,
+    session: Session | None = None,
 ) -> LetterVerification:
-    """The answer to a QR scan, stamped with the time of the check."""
+    """The answer to a QR scan, stamped with the time of the check; with `session`, the
+    address of the holder's photo when the letter shows one (see `valid_letter_photo`)."""
     now = now or utcnow()
-    view = public_letter(
-        letter, settings=settings, development_key=development_key, today=settings.office_date(now)
-    )
-    return LetterVerification(**view.model_dump(), checked_at=now)
+    today = settings.office_date(now)
+    view = public_letter(letter, settings=settings, development_key=development_key, today=today)
+    photo_url = None
+    if (
+        session is not None
+        and view.status is LetterStatus.valid
+        and photos.letter_photo_sha256(session, letter.id) is not None
+    ):
+        photo_url = letter_photo_url(settings, letter.verification_token)
+    return LetterVerification(**view.model_dump(), checked_at=now, photo_url=photo_url)
+
+
+def letter_photo_url(settings: Settings, token: str) -> str:
+    """Where the verification page's photo of a letter is served."""
+    return f"{verification_url(settings, token)}/photo.jpg"
+
+
+def valid_letter_photo(session: Session, token: str, *, settings: Settings) -> bytes | None:
+    """The photo printed on the letter with this token, only while the letter is valid: the
+    holder of a revoked, void or expired letter must not be shown to whoever has its QR."""
+    letter = find_letter_by_token(session, token)
+    if (
+        letter is None
+        or effective_status(letter, settings.office_today()) is not LetterStatus.valid
+    ):
+        return None
+    return photos.letter_photo_bytes(session, letter.id)
 
 
 def _identify(session: Session, report: SignatureReport) -> Letter | None:

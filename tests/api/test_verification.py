@@ -529,6 +529,7 @@ def test_public_endpoints_declare_no_security(client) -> None:
     ]
     assert {(path, method) for path, method, _ in operations} == {
         ("/v/{token}", "get"),
+        ("/v/{token}/photo.jpg", "get"),
         ("/api/v1/verify/{token}", "get"),
         ("/api/v1/verify", "post"),
     }
