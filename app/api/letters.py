@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep, in_worker_thread
-from app.api.idempotency import body_bytes, run_idempotent
+from app.api.idempotency import IDEMPOTENT, body_bytes, run_idempotent
 from app.api.params import LetterIdPath, NikPath, NikQuery
 from app.api.problems import problem_responses
 from app.api.responses import model_response
@@ -45,6 +45,7 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
             },
         },
     },
+    openapi_extra=IDEMPOTENT,
 )
 async def issue_letter(
     nik: NikPath,

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import DomainError, clean_validation_msg
+from app.errors import PROBLEM_CODES, DomainError, clean_validation_msg, problem_type
 from app.schemas.common import Problem
 
 log = logging.getLogger("app.errors")
@@ -48,7 +48,7 @@ def problem_response(
 ) -> JSONResponse:
     """A problem+json response carrying the request id."""
     body: dict[str, Any] = {
-        "type": f"https://skk.example/problems/{code}",
+        "type": problem_type(code, _base_url(request)),
         "title": title or _TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
@@ -57,6 +57,11 @@ def problem_response(
     }
     body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _base_url(request: Request) -> str:
+    settings = getattr(request.app.state, "settings", None)
+    return str(getattr(settings, "public_base_url", ""))
 
 
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
@@ -172,3 +177,15 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+def problem_codes_markdown() -> str:
+    """The README's error-code table, from PROBLEM_CODES (`python -m app.api.problems`)."""
+    lines = ["| code | status | what it means | what to do |", "| --- | --- | --- | --- |"]
+    for code, problem in sorted(PROBLEM_CODES.items(), key=lambda item: (item[1].status, item[0])):
+        lines.append(f"| `{code}` | {problem.status} | {problem.meaning} | {problem.action} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(problem_codes_markdown(), end="")

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, SessionDep, Writer
-from app.api.idempotency import body_bytes, run_idempotent
+from app.api.idempotency import IDEMPOTENT, body_bytes, run_idempotent
 from app.api.params import NikPath
 from app.api.problems import problem_responses
 from app.api.responses import model_response
@@ -66,6 +66,7 @@ def _answer(session: Session, saved: residents.Saved) -> ResidentRead:
     status_code=201,
     response_model=ResidentRead,
     responses=problem_responses(401, 403, 409, 422),
+    openapi_extra=IDEMPOTENT,
 )
 async def create_resident(
     body: ResidentCreate,
@@ -165,6 +166,7 @@ async def update_resident(
     status_code=201,
     response_model=RecordingEventRead,
     responses=problem_responses(401, 403, 404, 409, 422),
+    openapi_extra=IDEMPOTENT,
 )
 async def record_event(
     nik: NikPath,
