@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api.problems import PROBLEM_MEDIA_TYPE
+from app.api.problems import GENERIC_CODES, PROBLEM_CODES_KEY, PROBLEM_MEDIA_TYPE
 from app.errors import PROBLEM_CODES, problem_type
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -87,12 +87,13 @@ def _problem_example(code: str, base_url: str) -> dict[str, Any]:
     }
 
 
-def _codes_for(status: str, declared: list[str] | None) -> list[str]:
+def _codes_for(status: str, own: list[str] | None) -> list[str]:
+    """The operation's own codes and the generic ones of this status; every code of the
+    status where the operation names none (or none of this status is generic)."""
     codes = [c for c, m in PROBLEM_CODES.items() if str(m.status) == status]
-    if declared is not None:
-        narrowed = [c for c in declared if str(PROBLEM_CODES[c].status) == status]
-        codes = narrowed or codes
-    return codes
+    if own is None:
+        return codes
+    return [c for c in codes if c in own or c in GENERIC_CODES] or codes
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -125,6 +126,7 @@ def install_openapi(app: FastAPI) -> None:
 
 def _fix_operation(operation: dict[str, Any], base_url: str) -> None:
     responses = operation.setdefault("responses", {})
+    own = {status: r.pop(PROBLEM_CODES_KEY, None) for status, r in responses.items()}
     if "422" in responses:
         responses["422"] = {"description": "Invalid input", "content": _problem_content()}
     if "requestBody" in operation:
@@ -135,11 +137,10 @@ def _fix_operation(operation: dict[str, Any], base_url: str) -> None:
         _binary_content(operation["requestBody"].get("content", {}))
     for status, description in _GENERIC.items():
         responses.setdefault(status, {"description": description, "content": _problem_content()})
-    declared = operation.pop("x-problem-codes", None)
     for status, response in responses.items():
         content = response.get("content", {})
         if PROBLEM_MEDIA_TYPE in content:
-            codes = _codes_for(status, declared)
+            codes = _codes_for(status, own.get(status))
             content[PROBLEM_MEDIA_TYPE] = {"schema": _PROBLEM_REF}
             if codes:
                 content[PROBLEM_MEDIA_TYPE]["examples"] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,6 +18,25 @@ from app.schemas.common import Problem
 log = logging.getLogger("app.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Where problem_responses leaves an operation's own codes for app.api.openapi to turn into
+# examples (and remove).
+PROBLEM_CODES_KEY = "x-problem-codes"
+# Codes any operation can answer with that status, whatever it does.
+GENERIC_CODES = frozenset(
+    {
+        "missing_api_key",
+        "invalid_api_key",
+        "revoked_api_key",
+        "role_not_allowed",
+        "validation_error",
+        "invalid_character",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "internal_error",
+        "database_unavailable",
+    }
+)
 
 _TITLES = {
     400: "Bad request",
@@ -167,9 +187,15 @@ def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the problems an endpoint can answer."""
-    return {
+def problem_responses(*statuses: int, codes: Iterable[str] = ()) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problems an endpoint can answer; `codes` names the
+    operation's own codes (app.errors.PROBLEM_CODES), documented with an example each beside
+    the codes any operation can answer with that status."""
+    own = list(codes)
+    unknown = [code for code in own if code not in PROBLEM_CODES]
+    if unknown:
+        raise KeyError(f"problem codes not in app.errors.PROBLEM_CODES: {unknown}")
+    responses: dict[int | str, dict[str, Any]] = {
         status: {
             "model": Problem,
             "description": _TITLES.get(status, "Error"),
@@ -177,6 +203,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+    if own:
+        for status, response in responses.items():
+            response[PROBLEM_CODES_KEY] = [c for c in own if PROBLEM_CODES[c].status == status]
+    return responses
 
 
 def problem_codes_markdown() -> str:

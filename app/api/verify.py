@@ -144,7 +144,7 @@ async def verification_page(
     summary="Verify a letter by its QR code (JSON)",
     response_model=LetterVerification,
     dependencies=[PublicRateLimit],
-    responses=problem_responses(404, 429),
+    responses=problem_responses(404, 429, codes=("letter_not_found",)),
 )
 async def verify_token(
     token: str, request: Request, response: Response, session: SessionDep, settings: SettingsDep
@@ -232,7 +232,19 @@ async def _read_upload(request: Request, limit: int) -> bytes:
     summary="Verify an uploaded letter PDF",
     response_model=UploadVerification,
     dependencies=[PublicRateLimit],
-    responses=problem_responses(400, 413, 415, 422, 429, 503),
+    responses=problem_responses(
+        400,
+        413,
+        415,
+        422,
+        429,
+        503,
+        codes=(
+            "bad_content_length",
+            "invalid_multipart",
+            "upload_check_busy",
+        ),
+    ),
     openapi_extra={
         "requestBody": {
             # Not marked required: openapi-python-client 0.29 emits an unimported `Unset` for

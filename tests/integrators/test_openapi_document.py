@@ -117,3 +117,20 @@ def test_the_readme_error_table_is_the_generated_one() -> None:
 
     readme = (APP_DIR.parent / "README.md").read_text()
     assert problem_codes_markdown() in readme
+
+
+def _examples(doc: dict[str, Any], path: str, method: str, status: str) -> set[str]:
+    response = doc["paths"][path][method]["responses"][status]
+    return set(response["content"]["application/problem+json"].get("examples", {}))
+
+
+def test_each_operation_documents_its_own_problem_codes(doc: dict[str, Any]) -> None:
+    assert _examples(doc, "/api/v1/residents/{nik}", "get", "404") == {"resident_not_found"}
+    issue = "/api/v1/residents/{nik}/letters"
+    assert {"not_wajib_ktp", "card_already_issued", "valid_letter_exists"} <= _examples(
+        doc, issue, "post", "409"
+    )
+    assert "nik_exists" not in _examples(doc, issue, "post", "409")
+    assert {"idempotency_key_reused", "validation_error"} <= _examples(doc, issue, "post", "422")
+    assert _examples(doc, "/api/v1/residents/import", "post", "415") >= {"csv_expected"}
+    assert "x-problem-codes" not in str(doc)
