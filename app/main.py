@@ -12,7 +12,7 @@ from functools import partial
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.api.openapi import install_openapi
+from app.api.openapi import install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.api.routes import include_routes
 from app.config import Settings, get_settings, use_office_clock
@@ -65,6 +65,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        # Served by app.api.docs from assets installed with the package: no CDN.
+        docs_url=None,
+        redoc_url=None,
         openapi_tags=[
             {"name": "residents", "description": "Residents and their e-KTP recording status"},
             {"name": "letters", "description": "Surat Keterangan Kependudukan: issue, download"},

@@ -13,6 +13,7 @@ from urllib.parse import unquote
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.domain.masking import mask_text_niks
+from app.errors import problem_type
 from app.proxies import TrustedProxies
 from app.request_context import RequestContext, request_context
 
@@ -193,11 +194,16 @@ class JsonBodyMiddleware:
         return f"the request body is larger than {self.max_bytes // 1024} KiB"
 
 
+def _base_url(scope: Scope) -> str:
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    return str(getattr(settings, "public_base_url", ""))
+
+
 async def _problem(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
     titles = {413: "Payload too large", 415: "Unsupported media type", 422: "Invalid input"}
     body = json.dumps(
         {
-            "type": f"https://skk.example/problems/{code}",
+            "type": problem_type(code, _base_url(scope)),
             "title": titles.get(status, "Error"),
             "status": status,
             "detail": detail,

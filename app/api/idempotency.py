@@ -15,6 +15,7 @@ from app.api.responses import model_response
 from app.domain.masking import mask_text_niks
 from app.services import audit, idempotency
 from app.services.access import Principal
+from app.services.idempotency import MAX_KEY_LENGTH
 
 
 async def body_bytes(request: Request) -> bytes:
@@ -83,3 +84,20 @@ def run_idempotent(
     return model_response(
         body, status_code, headers(result.model_dump(mode="json")) if headers else None
     )
+
+
+# `openapi_extra` of an operation that honours Idempotency-Key (read in run_idempotent).
+IDEMPOTENT: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            "description": "A key of your choosing, new for each new request: a retry with the "
+            "same key and the same body gets the first answer again (`Idempotent-Replayed: "
+            "true`); the same key with another body is refused (422 idempotency_key_reused).",
+            "example": "3f1d2c4b-issue-0001",
+        }
+    ]
+}

@@ -30,7 +30,16 @@ async def me(principal: CurrentKey) -> Me:
     summary="Create an API key",
     status_code=201,
     response_model=ApiKeyCreated,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(
+        401,
+        403,
+        422,
+        codes=(
+            "kelurahan_required",
+            "kelurahan_not_allowed",
+            "unknown_kelurahan",
+        ),
+    ),
 )
 async def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
     """Admin only. The answer holds the secret key: it is shown this once. `Idempotency-Key`
@@ -63,7 +72,7 @@ async def list_keys(session: SessionDep, _: Admin) -> Page[ApiKeyRead]:
     "/api-keys/{key_id}",
     summary="Revoke an API key",
     status_code=204,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, codes=("api_key_not_found",)),
 )
 async def revoke_key(key_id: int, session: SessionDep, actor: Admin) -> Response:
     """Admin only. The key stops working at once."""

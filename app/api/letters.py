@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, Issuer, SessionDep, SettingsDep, in_worker_thread
-from app.api.idempotency import body_bytes, run_idempotent
+from app.api.idempotency import IDEMPOTENT, body_bytes, run_idempotent
 from app.api.params import LetterIdPath, NikPath, NikQuery
 from app.api.problems import problem_responses
 from app.api.responses import model_response
@@ -35,16 +35,26 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
     status_code=201,
     response_model=LetterRead,
     responses={
-        **problem_responses(401, 403, 404, 409, 422),
-        409: {
-            "description": "Not eligible: `code` is one of not_wajib_ktp, card_already_issued, "
-            "recording_needs_follow_up, resident_not_active, valid_letter_exists; `detail` is a "
-            "sentence the clerk can read to the resident",
-            "content": {
-                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-            },
-        },
+        **problem_responses(
+            401,
+            403,
+            404,
+            409,
+            422,
+            codes=(
+                "other_kelurahan",
+                "resident_not_found",
+                "valid_letter_exists",
+                "resident_not_active",
+                "not_wajib_ktp",
+                "card_already_issued",
+                "recording_needs_follow_up",
+                "letter_does_not_fit",
+                "idempotency_key_reused",
+            ),
+        ),
     },
+    openapi_extra=IDEMPOTENT,
 )
 async def issue_letter(
     nik: NikPath,
@@ -115,7 +125,7 @@ async def letter_filters(
     "/letters",
     summary="List letters",
     response_model=Page[LetterRead],
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, codes=("invalid_cursor",)),
 )
 async def list_letters(
     session: SessionDep,
@@ -143,7 +153,7 @@ async def list_letters(
     "/letters/{letter_id}",
     summary="Read a letter",
     response_model=LetterRead,
-    responses=problem_responses(401, 404),
+    responses=problem_responses(401, 404, codes=("letter_not_found",)),
 )
 async def get_letter(
     letter_id: LetterIdPath, session: SessionDep, settings: SettingsDep, actor: CurrentKey
@@ -164,7 +174,7 @@ def _filename(number: str) -> str:
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The signed PDF as issued"},
         304: {"description": "Not modified (If-None-Match)"},
-        **problem_responses(401, 404),
+        **problem_responses(401, 404, codes=("letter_not_found",)),
     },
 )
 async def download_pdf(
@@ -193,7 +203,18 @@ async def download_pdf(
     "/letters/{letter_id}/revoke",
     summary="Revoke a letter",
     response_model=LetterRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        codes=(
+            "other_kelurahan",
+            "letter_not_found",
+            "letter_not_valid",
+        ),
+    ),
 )
 async def revoke_letter(
     letter_id: LetterIdPath,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,12 +12,31 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import DomainError, clean_validation_msg
+from app.errors import PROBLEM_CODES, DomainError, clean_validation_msg, problem_type
 from app.schemas.common import Problem
 
 log = logging.getLogger("app.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Where problem_responses leaves an operation's own codes for app.api.openapi to turn into
+# examples (and remove).
+PROBLEM_CODES_KEY = "x-problem-codes"
+# Codes any operation can answer with that status, whatever it does.
+GENERIC_CODES = frozenset(
+    {
+        "missing_api_key",
+        "invalid_api_key",
+        "revoked_api_key",
+        "role_not_allowed",
+        "validation_error",
+        "invalid_character",
+        "payload_too_large",
+        "unsupported_media_type",
+        "rate_limited",
+        "internal_error",
+        "database_unavailable",
+    }
+)
 
 _TITLES = {
     400: "Bad request",
@@ -49,7 +68,7 @@ def problem_response(
 ) -> JSONResponse:
     """A problem+json response carrying the request id."""
     body: dict[str, Any] = {
-        "type": f"https://skk.example/problems/{code}",
+        "type": problem_type(code, _base_url(request)),
         "title": title or _TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
@@ -58,6 +77,11 @@ def problem_response(
     }
     body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _base_url(request: Request) -> str:
+    settings = getattr(request.app.state, "settings", None)
+    return str(getattr(settings, "public_base_url", ""))
 
 
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
@@ -177,9 +201,15 @@ def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the problems an endpoint can answer."""
-    return {
+def problem_responses(*statuses: int, codes: Iterable[str] = ()) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problems an endpoint can answer; `codes` names the
+    operation's own codes (app.errors.PROBLEM_CODES), documented with an example each beside
+    the codes any operation can answer with that status."""
+    own = list(codes)
+    unknown = [code for code in own if code not in PROBLEM_CODES]
+    if unknown:
+        raise KeyError(f"problem codes not in app.errors.PROBLEM_CODES: {unknown}")
+    responses: dict[int | str, dict[str, Any]] = {
         status: {
             "model": Problem,
             "description": _TITLES.get(status, "Error"),
@@ -187,3 +217,19 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+    if own:
+        for status, response in responses.items():
+            response[PROBLEM_CODES_KEY] = [c for c in own if PROBLEM_CODES[c].status == status]
+    return responses
+
+
+def problem_codes_markdown() -> str:
+    """The README's error-code table, from PROBLEM_CODES (`python -m app.api.problems`)."""
+    lines = ["| code | status | what it means | what to do |", "| --- | --- | --- | --- |"]
+    for code, problem in sorted(PROBLEM_CODES.items(), key=lambda item: (item[1].status, item[0])):
+        lines.append(f"| `{code}` | {problem.status} | {problem.meaning} | {problem.action} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(problem_codes_markdown(), end="")

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import CurrentKey, SessionDep, Writer
-from app.api.idempotency import body_bytes, run_idempotent
+from app.api.idempotency import IDEMPOTENT, body_bytes, run_idempotent
 from app.api.params import NikPath
 from app.api.problems import problem_responses
 from app.api.responses import model_response
@@ -65,7 +65,20 @@ def _answer(session: Session, saved: residents.Saved) -> ResidentRead:
     summary="Register a resident",
     status_code=201,
     response_model=ResidentRead,
-    responses=problem_responses(401, 403, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        409,
+        422,
+        codes=(
+            "other_kelurahan",
+            "nik_exists",
+            "nik_sex_mismatch",
+            "unknown_kelurahan",
+            "idempotency_key_reused",
+        ),
+    ),
+    openapi_extra=IDEMPOTENT,
 )
 async def create_resident(
     body: ResidentCreate,
@@ -90,7 +103,7 @@ async def create_resident(
     "",
     summary="List residents",
     response_model=Page[ResidentRead],
-    responses=problem_responses(401, 422),
+    responses=problem_responses(401, 422, codes=("invalid_cursor",)),
 )
 async def list_residents(
     session: SessionDep,
@@ -116,7 +129,7 @@ async def list_residents(
     "/{nik:nik}",
     summary="Read a resident",
     response_model=ResidentRead,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 422, codes=("resident_not_found",)),
 )
 async def get_resident(nik: NikPath, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """One resident by NIK (separators allowed), with an `ETag` for a later `If-Match`."""
@@ -133,7 +146,20 @@ async def get_resident(nik: NikPath, session: SessionDep, actor: CurrentKey) -> 
     "/{nik:nik}",
     summary="Correct a resident",
     response_model=ResidentRead,
-    responses=problem_responses(401, 403, 404, 412, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        412,
+        422,
+        codes=(
+            "other_kelurahan",
+            "resident_not_found",
+            "stale_resident",
+            "nik_sex_mismatch",
+            "unknown_kelurahan",
+        ),
+    ),
 )
 async def update_resident(
     nik: NikPath,
@@ -164,7 +190,21 @@ async def update_resident(
     summary="Record a recording status change",
     status_code=201,
     response_model=RecordingEventRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(
+        401,
+        403,
+        404,
+        409,
+        422,
+        codes=(
+            "other_kelurahan",
+            "resident_not_found",
+            "recording_move_not_allowed",
+            "event_out_of_order",
+            "idempotency_key_reused",
+        ),
+    ),
+    openapi_extra=IDEMPOTENT,
 )
 async def record_event(
     nik: NikPath,
@@ -198,7 +238,15 @@ async def record_event(
     "/{nik:nik}/recording-events",
     summary="Recording history",
     response_model=Page[RecordingEventRead],
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(
+        401,
+        404,
+        422,
+        codes=(
+            "resident_not_found",
+            "invalid_cursor",
+        ),
+    ),
 )
 async def list_events(nik: NikPath, session: SessionDep, actor: CurrentKey) -> JSONResponse:
     """The resident's recording status changes, oldest first."""

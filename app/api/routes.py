@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 
 from app.api import (
     audit,
+    docs,
     health,
     keys,
     letters,
@@ -17,16 +18,20 @@ from app.api import (
     transfer,
     verify,
 )
+from app.api.openapi import operation_id
 
 API_V1 = "/api/v1"
 
 
 def include_routes(app: FastAPI) -> None:
     """Add every router to the app."""
-    api = APIRouter(prefix=API_V1)
+    # Operation ids come from the route functions' names (app.api.openapi.operation_id).
+    api = APIRouter(prefix=API_V1, generate_unique_id_function=operation_id)
     for module in (regions, residents, photos, transfer, letters, keys, audit, statistics, verify):
         api.include_router(module.router)
     app.include_router(health.router)
     app.include_router(api)
     app.include_router(statistics.pages)
     app.include_router(verify.pages)
+    app.include_router(docs.router)
+    docs.mount_assets(app)

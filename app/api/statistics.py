@@ -94,7 +94,15 @@ def _cell(value: Any) -> str:
             "request sends `Accept: text/csv`",
             "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}}},
         },
-        **problem_responses(401, 403, 422),
+        **problem_responses(
+            401,
+            403,
+            422,
+            codes=(
+                "other_kelurahan",
+                "office_region_unknown",
+            ),
+        ),
     },
 )
 async def recording_statistics(
@@ -148,7 +156,15 @@ def _total(session: Session, rows: list[StatRow], actor: Principal, region_code:
     include_in_schema=True,
     responses={
         200: {"content": {"text/html": {}}, "description": "The page, in Indonesian"},
-        **problem_responses(404, 422, 429),
+        **problem_responses(
+            404,
+            422,
+            429,
+            codes=(
+                "not_found",
+                "office_region_unknown",
+            ),
+        ),
     },
 )
 async def statistics_page(

@@ -75,7 +75,21 @@ CsvBody = Annotated[IO[bytes], Depends(csv_body)]
     "/import",
     summary="Import residents from CSV",
     response_model=ImportReport,
-    responses=problem_responses(401, 403, 413, 415, 422),
+    responses=problem_responses(
+        401,
+        403,
+        413,
+        415,
+        422,
+        codes=(
+            "import_too_large",
+            "csv_expected",
+            "not_utf8",
+            "empty_file",
+            "duplicate_column",
+            "missing_column",
+        ),
+    ),
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -134,7 +148,7 @@ async def import_residents(
             "description": "CSV with the import's columns (export then import changes nothing)",
             "content": {"text/csv": {"schema": {"type": "string"}, "example": CSV_EXAMPLE}},
         },
-        **problem_responses(401, 422),
+        **problem_responses(401, 422, codes=("invalid_cursor",)),
     },
 )
 async def export_residents(

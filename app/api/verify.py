@@ -160,7 +160,7 @@ async def verification_photo(token: str, session: SessionDep, settings: Settings
     summary="Verify a letter by its QR code (JSON)",
     response_model=LetterVerification,
     dependencies=[PublicRateLimit],
-    responses=problem_responses(404, 429),
+    responses=problem_responses(404, 429, codes=("letter_not_found",)),
 )
 async def verify_token(
     token: str, request: Request, response: Response, session: SessionDep, settings: SettingsDep
@@ -203,10 +203,24 @@ async def _read_upload(request: Request, limit: int) -> bytes:
     summary="Verify an uploaded letter PDF",
     response_model=UploadVerification,
     dependencies=[PublicRateLimit],
-    responses=problem_responses(400, 413, 415, 422, 429, 503),
+    responses=problem_responses(
+        400,
+        413,
+        415,
+        422,
+        429,
+        503,
+        codes=(
+            "bad_content_length",
+            "invalid_multipart",
+            "upload_check_busy",
+        ),
+    ),
     openapi_extra={
         "requestBody": {
-            "required": True,
+            # Not marked required: openapi-python-client 0.29 emits an unimported `Unset` for
+            # a required body of several media types (its issue #1451); a missing body is a 400.
+            "required": False,
             "description": "The PDF, at most 5 MB (the `max_upload_bytes` setting)",
             "content": {
                 MULTIPART_MEDIA_TYPE: {
