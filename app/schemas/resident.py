@@ -125,6 +125,14 @@ class ResidentUpdate(BaseModel):
         return data
 
 
+class CodedMessage(BaseModel):
+    """A message a clerk reads, with its stable code, in Indonesian and English."""
+
+    code: str
+    id: str
+    en: str
+
+
 class ResidentRead(BaseModel):
     """A resident as stored, with the computed fields."""
 
@@ -159,6 +167,11 @@ class ResidentRead(BaseModel):
         default_factory=list,
         description="Things worth a second look that are not errors, e.g. a birth date that "
         "differs from the one in the NIK",
+    )
+    warning_messages: list[CodedMessage] = Field(
+        default_factory=list,
+        description="The same warnings with a stable code and the text in Indonesian (id) "
+        "and English (en)",
     )
 
 

@@ -10,7 +10,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.nik import NikError, check_nik_agreement, parse_nik
+from app.data import known_regencies
+from app.domain.messages import Message
+from app.domain.nik import check_nik_agreement, nik_region_warning, parse_nik
 from app.domain.people import is_wajib_ktp, latest_birth_date_of_age
 from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
 from app.domain.region_codes import kecamatan_of
@@ -78,7 +80,7 @@ class Saved:
     from the NIK's), for the answer to show."""
 
     resident: Resident
-    warnings: list[str]
+    warnings: list[Message]
 
 
 # Built once: reading a resident by NIK is the service's most frequent query.
@@ -116,17 +118,13 @@ def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     return resident
 
 
-def agreement_warnings(
-    *, nik: str, birth_date: date, sex: str, loc_prefix: list[str | int]
-) -> list[str]:
-    """Check that the NIK's sex and birth date agree with the record (sex must; date may warn)."""
+def agreement_warnings(*, nik: str, birth_date: date, sex: str) -> list[Message]:
+    """What to check twice about a NIK: a kabupaten/kota no list knows, or a sex or birth date
+    that differs from the record. All are warnings: a NIK is never changed, the clerk decides."""
     info = parse_nik(nik)
-    try:
-        return check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
-    except NikError as exc:
-        raise InvalidInput(
-            str(exc), code="nik_sex_mismatch", errors=[field_error([*loc_prefix, "sex"], str(exc))]
-        ) from exc
+    region = nik_region_warning(nik, known_regencies=known_regencies())
+    agreement = check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
+    return ([region] if region else []) + agreement
 
 
 def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[str | int]) -> None:
@@ -149,9 +147,7 @@ def create_resident(
 ) -> Saved:
     """Register a resident; 409 when the NIK is already registered."""
     _check_kelurahan(session, data.kelurahan_code, actor, ["body", "kelurahan_code"])
-    warnings = agreement_warnings(
-        nik=data.nik, birth_date=data.birth_date, sex=data.sex.value, loc_prefix=["body"]
-    )
+    warnings = agreement_warnings(nik=data.nik, birth_date=data.birth_date, sex=data.sex.value)
     if session.scalar(select(Resident.id).where(Resident.nik == data.nik)) is not None:
         raise Conflict("a resident with this NIK is already registered", code="nik_exists")
     now = utcnow()
@@ -281,7 +277,6 @@ def update_resident(
         nik=resident.nik,
         birth_date=changes.get("birth_date", resident.birth_date),
         sex=changes.get("sex", resident.sex),
-        loc_prefix=["body"],
     )
     changed = {k: v for k, v in changes.items() if getattr(resident, k) != v}
     if not changed:
