@@ -133,9 +133,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This resident already received the KTP-el{since_en}; no letter is needed.",
     ),
     "recording_needs_follow_up": (
-        "Perekaman KTP-el penduduk ini perlu ditindaklanjuti (status {status}{since_id}); "
+        "Perekaman KTP-el penduduk ini perlu ditindaklanjuti (status {status_id}{since_id}); "
         "surat keterangan tidak dapat diterbitkan.",
-        "This resident's KTP-el recording needs follow-up (status {status}{since_en}); no "
+        "This resident's KTP-el recording needs follow-up (status {status_en}{since_en}); no "
         "letter can be issued.",
     ),
     "not_yet_recorded": (

@@ -23,7 +23,8 @@ from app.documents.render import (
 )
 from app.documents.signing import LetterSigner
 from app.domain.dates import add_months
-from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
+from app.domain.eligibility import LetterPolicy, letter_refusal, letter_wording, refusal_message
+from app.domain.messages import message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
 from app.errors import Conflict, InvalidInput, NotFound, field_error
@@ -96,6 +97,7 @@ def letter_content(
     purpose: str,
     settings: Settings,
     development: bool,
+    signature_issuer: str = "",
 ) -> LetterContent:
     """Everything printed on the letter, from the settings and the resident as they are now."""
     names = region_names(session)
@@ -105,11 +107,18 @@ def letter_content(
             agency=settings.office_agency,
             address=settings.office_address,
             city=settings.office_city,
+            phone=settings.office_phone,
+            email=settings.office_email,
+            website=settings.office_website,
+            emblem=settings.office_emblem,
         ),
         signatory=Signatory(
             name=settings.signatory_name,
             title=settings.signatory_title,
             nip=settings.signatory_nip,
+            rank=settings.signatory_rank,
+            capacity=settings.signatory_capacity,
+            on_behalf_of=settings.signatory_on_behalf_of,
         ),
         number=number,
         issued_on=issued_on,
@@ -135,6 +144,9 @@ def letter_content(
         verification_url=verification_url(settings, token),
         verification_token=token,
         development_signature=development,
+        signature_issuer=signature_issuer,
+        nationality=resident.nationality or "",
+        collection_place=settings.card_collection_place,
     )
 
 
@@ -161,20 +173,21 @@ def issue_letter(
         residency_status=resident.residency_status,
         wajib_ktp=resident_wajib_ktp(resident, on=today),
         recording_status=status,
+        policy=LetterPolicy(settings.letter_policy),
+        refuse_print_ready=settings.refuse_print_ready,
     )
     if refusal is not None:
-        raise Conflict(
-            refusal_message(
-                refusal,
-                residency_status=resident.residency_status,
-                recording_status_at=settings.office_date(resident.recording_status_at)
-                if resident.recording_status_at
-                else None,
-                recording_status=status,
-                foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
-            ),
-            code=refusal.value,
+        said = refusal_message(
+            refusal,
+            residency_status=resident.residency_status,
+            recording_status_at=settings.office_date(resident.recording_status_at)
+            if resident.recording_status_at
+            else None,
+            recording_status=status,
+            foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
         )
+        # `detail` stays Indonesian as before; `messages` carries both languages.
+        raise Conflict(said.id, code=refusal.value, extra={"messages": said.as_dict()})
     current = _current_letter(session, resident)
     if current is not None and effective_status(current, today) is LetterStatus.expired:
         # Materialise the expiry so the one-valid-letter index makes room for the new one.
@@ -183,12 +196,17 @@ def issue_letter(
         session.flush()
         current = None
     if current is not None and not supersede:
+        said = message(
+            "valid_letter_exists", number=current.number, until=current.valid_until.isoformat()
+        )
         raise Conflict(
-            f"Penduduk ini masih memiliki surat keterangan yang berlaku (nomor {current.number}, "
-            f"berlaku sampai {current.valid_until.isoformat()}); kirim supersede: true dengan "
-            "alasan untuk menggantinya.",
+            said.id,
             code="valid_letter_exists",
-            extra={"letter_id": current.id, "letter_number": current.number},
+            extra={
+                "letter_id": current.id,
+                "letter_number": current.number,
+                "messages": said.as_dict(),
+            },
         )
 
     token = secrets.token_urlsafe(24)  # 192 bits
@@ -208,6 +226,7 @@ def issue_letter(
         purpose=purpose,
         settings=settings,
         development=signer.development,
+        signature_issuer=signer.issuer,
     )
     try:
         unsigned = render_letter(content)

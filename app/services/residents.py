@@ -127,6 +127,21 @@ def agreement_warnings(*, nik: str, birth_date: date, sex: str) -> list[Message]
     return ([region] if region else []) + agreement
 
 
+def _check_nationality(citizenship: str, nationality: str | None) -> None:
+    # A WNA's letter prints the nationality, as the KTP-el does; a WNI has none to give.
+    if citizenship == "WNA" and nationality is None:
+        raise InvalidInput(
+            "a WNA needs a nationality (ISO 3166 country code, e.g. TL)",
+            code="nationality_required",
+            errors=[field_error(["body", "nationality"], "required for a WNA")],
+        )
+    if citizenship == "WNI" and nationality not in (None, "ID"):
+        raise InvalidInput(
+            "nationality applies to WNA only; a WNI is Indonesian",
+            errors=[field_error(["body", "nationality"], "only a WNA has another nationality")],
+        )
+
+
 def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[str | int]) -> None:
     if not kelurahan_exists(session, code):
         raise InvalidInput(
@@ -147,6 +162,7 @@ def create_resident(
 ) -> Saved:
     """Register a resident; 409 when the NIK is already registered."""
     _check_kelurahan(session, data.kelurahan_code, actor, ["body", "kelurahan_code"])
+    _check_nationality(data.citizenship.value, data.nationality)
     warnings = agreement_warnings(nik=data.nik, birth_date=data.birth_date, sex=data.sex.value)
     if session.scalar(select(Resident.id).where(Resident.nik == data.nik)) is not None:
         raise Conflict("a resident with this NIK is already registered", code="nik_exists")
@@ -267,6 +283,13 @@ def update_resident(
     changes = {k: (v.value if hasattr(v, "value") else v) for k, v in changes.items()}
     if "kelurahan_code" in changes:
         _check_kelurahan(session, changes["kelurahan_code"], actor, ["body", "kelurahan_code"])
+    if changes.get("citizenship") == "WNI" and "nationality" not in changes:
+        changes["nationality"] = None  # naturalised: an old foreign nationality no longer holds
+    if "citizenship" in changes or "nationality" in changes:
+        _check_nationality(
+            changes.get("citizenship", resident.citizenship),
+            changes.get("nationality", resident.nationality),
+        )
     merged = {c: changes.get(c, getattr(resident, c)) for c in ("citizenship", "has_itap")}
     if merged["has_itap"] and merged["citizenship"] == "WNI":
         raise InvalidInput(
