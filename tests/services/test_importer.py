@@ -71,7 +71,10 @@ def events_of(sessionmaker_, nik: str) -> list[RecordingEvent]:  # type: ignore[
 def test_columns_are_the_resident_fields_of_the_contract() -> None:
     from app.schemas.resident import ResidentCreate
 
-    assert set(IMPORT_COLUMNS) == set(ResidentCreate.model_fields) | {"recording_status_at"}
+    # nationality (issue 12) is not a CSV column yet: SIAK's export has none, and an imported
+    # WNA keeps it empty until a clerk sets it through the API (the letter then prints "WNA").
+    fields = set(ResidentCreate.model_fields) - {"nationality"}
+    assert set(IMPORT_COLUMNS) == fields | {"recording_status_at"}
     assert EXPORT_COLUMNS == IMPORT_COLUMNS
     assert "nik" in REQUIRED_COLUMNS and "recording_status" not in REQUIRED_COLUMNS
 
