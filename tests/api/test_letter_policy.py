@@ -173,3 +173,20 @@ def test_signing_on_behalf_needs_whom() -> None:
         Settings(office_emblem="lambang.svg", _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         Settings(letter_policy="everyone", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("value", ["ＴＬ", "TLS", "T L", "T\u200bL", "", "00", "ZZ", "Tİ"])
+def test_hostile_nationalities_are_refused(client, keys, value: str) -> None:
+    response = client.post(
+        "/api/v1/residents", json={**_wna_payload(), "nationality": value}, headers=keys.operator
+    )
+    assert response.status_code == 422, value
+
+
+def test_a_nik_in_the_path_is_explained_in_both_languages(client, keys) -> None:
+    response = client.get("/api/v1/residents/٥٣٧١٠٤١٢٠٨٩٠٠٠٠١", headers=keys.operator)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["code"] == "non_latin_digit"
+    assert "ketik ulang dengan 0-9" in error["messages"]["id"]
+    assert "retype it with 0-9" in error["messages"]["en"]
