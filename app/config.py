@@ -89,6 +89,25 @@ class Settings(BaseSettings):
     # no otherwise (development, the demo). Read it through `requires_photo`.
     letter_requires_photo: bool | None = None
 
+    # The letter's rules and wording (issue 12). Who may receive a letter: every resident who
+    # must hold a KTP-el (the default), or only those who have recorded (the 2016 circular);
+    # and whether a print-ready record is refused (the 2018 circular: print the card instead).
+    letter_policy: Literal["any_wajib_ktp", "recorded_only"] = "any_wajib_ktp"
+    refuse_print_ready: bool = False
+    # Letterhead contacts (printed when set) and an optional emblem image (PNG or JPEG).
+    office_phone: str = ""
+    office_email: str = ""
+    office_website: str = ""
+    office_emblem: Path | None = None
+    # Where a printed card is collected (the letter names it); empty: the office's address.
+    card_collection_place: str = ""
+    # The signatory's pangkat/golongan, e.g. "Pembina Utama Muda (IV/c)", under the name.
+    signatory_rank: str = ""
+    # Signing for someone else: "a.n." (on behalf of `signatory_on_behalf_of`, e.g. the head
+    # of the office) or "Plt." (acting holder of `signatory_title`); empty: in one's own name.
+    signatory_capacity: Literal["", "a.n.", "Plt."] = ""
+    signatory_on_behalf_of: str = ""
+
     @field_validator("letter_number_format")
     @classmethod
     def _check_number_format(cls, value: str) -> str:
@@ -135,6 +154,22 @@ class Settings(BaseSettings):
                 "(and SKK_SIGNING_P12_PASSWORD); the development key is not accepted"
             )
         return self
+
+    @model_validator(mode="after")
+    def _on_behalf_needs_whom(self) -> Settings:
+        if self.signatory_capacity == "a.n." and not self.signatory_on_behalf_of.strip():
+            raise ValueError(
+                "SKK_SIGNATORY_CAPACITY=a.n. needs SKK_SIGNATORY_ON_BEHALF_OF: the title of the "
+                "official the letter is signed for (e.g. Kepala Dinas ...)"
+            )
+        return self
+
+    @field_validator("office_emblem")
+    @classmethod
+    def _emblem_is_an_image(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise ValueError("office_emblem must be a PNG or JPEG file")
+        return value
 
     @field_validator("office_timezone")
     @classmethod

@@ -178,6 +178,18 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         "The e-KTP recording failed centrally and needs follow-up before a letter.",
         "Record the resident's biometrics again, then issue the letter.",
     ),
+    "not_yet_recorded": ProblemCode(
+        409,
+        "The office issues letters only to residents who have recorded their e-KTP "
+        "(SKK_LETTER_POLICY=recorded_only), and this one has not.",
+        "Record the resident's biometrics first, then issue the letter.",
+    ),
+    "record_print_ready": ProblemCode(
+        409,
+        "The resident's card is ready to print or being printed; the office refuses letters "
+        "then (SKK_REFUSE_PRINT_READY).",
+        "Print and hand over the card instead.",
+    ),
     "database_not_empty": ProblemCode(
         409, "The demo data needs an empty database.", "Use a new database for the demo."
     ),
@@ -239,6 +251,11 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         409,
         "The office issues letters only with the holder's photo, and the resident has none.",
         "Upload the resident's photo (PUT /api/v1/residents/{nik}/photo), then issue again.",
+    ),
+    "nationality_required": ProblemCode(
+        422,
+        "A foreign resident (WNA) needs a nationality.",
+        "Send `nationality` as an ISO 3166 alpha-2 code, e.g. TL.",
     ),
     "photo_too_many_pixels": ProblemCode(
         422, "The image has more pixels than the limit.", "Send a smaller photo."

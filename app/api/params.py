@@ -37,7 +37,14 @@ def parse_nik(raw: str, *, where: str) -> str:
         return normalize_nik(raw)
     except NikError as exc:
         raise InvalidInput(
-            f"NIK in the {where}: {exc}", errors=[field_error([where, "nik"], str(exc))]
+            f"NIK in the {where}: {exc}",
+            errors=[
+                {
+                    **field_error([where, "nik"], str(exc)),
+                    "code": exc.message.code,
+                    "messages": exc.message.as_dict(),
+                }
+            ],
         ) from exc
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain.messages import CodedError
 from app.errors import PROBLEM_CODES, DomainError, clean_validation_msg, problem_type
 from app.schemas.common import Problem
 
@@ -85,11 +86,20 @@ def _base_url(request: Request) -> str:
 
 
 def validation_errors(errors: Any) -> list[dict[str, Any]]:
-    """Pydantic errors as `loc` and `msg` only: the input is never echoed back."""
-    return [
-        {"loc": list(e.get("loc", ())), "msg": clean_validation_msg(str(e.get("msg", "")))}
-        for e in errors
-    ]
+    """Pydantic errors as `loc` and `msg` only (the input is never echoed back); a NIK or KK
+    error also carries its `code` and `messages` ({"id", "en"}) for a clerk's screen."""
+    out = []
+    for e in errors:
+        item: dict[str, Any] = {
+            "loc": list(e.get("loc", ())),
+            "msg": clean_validation_msg(str(e.get("msg", ""))),
+        }
+        cause = (e.get("ctx") or {}).get("error")
+        if isinstance(cause, CodedError):
+            item["code"] = cause.message.code
+            item["messages"] = cause.message.as_dict()
+        out.append(item)
+    return out
 
 
 def install_problem_handlers(app: FastAPI) -> None:

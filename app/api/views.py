@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.domain.messages import Message
 from app.models import Letter, Resident
 from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
 from app.schemas.resident import ResidentRead
@@ -15,7 +16,7 @@ from app.services.residents import resident_wajib_ktp
 
 
 def resident_read(
-    session: Session, resident: Resident, warnings: list[str] | None = None
+    session: Session, resident: Resident, warnings: list[Message] | None = None
 ) -> ResidentRead:
     """The API view of a stored resident."""
     names = region_names(session)
@@ -25,12 +26,19 @@ def resident_read(
             "kelurahan_name": names.get(resident.kelurahan_code, ""),
             "kecamatan_name": names.get(resident.kecamatan_code, ""),
             "wajib_ktp": resident_wajib_ktp(resident),
-            "warnings": warnings or [],
+            "warnings": [w.en for w in warnings or []],
+            "warning_messages": [{"code": w.code, "id": w.id, "en": w.en} for w in warnings or []],
         }
     )
 
 
-_COMPUTED_FIELDS = {"kelurahan_name", "kecamatan_name", "wajib_ktp", "warnings"}
+_COMPUTED_FIELDS = {
+    "kelurahan_name",
+    "kecamatan_name",
+    "wajib_ktp",
+    "warnings",
+    "warning_messages",
+}
 _STORED_FIELDS = tuple(f for f in ResidentRead.model_fields if f not in _COMPUTED_FIELDS)
 
 

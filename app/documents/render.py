@@ -27,6 +27,8 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFInfo, PDFName, 
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, TTFontFace
 from reportlab.pdfgen import canvas as rl_canvas
 
+from app.documents import letter_texts as T
+from app.domain.countries import country_name_id
 from app.domain.dates import format_date_id
 
 __all__ = [
@@ -45,7 +47,7 @@ __all__ = [
 INFO_KEY_VERIFICATION_TOKEN = "SKKVerificationToken"
 INFO_KEY_LETTER_NUMBER = "SKKLetterNumber"
 
-WORDINGS = ("not_recorded", "in_process")
+WORDINGS = tuple(T.STATEMENT)
 
 
 class LetterDoesNotFit(ValueError):
@@ -60,6 +62,10 @@ class Office:
     agency: str  # "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
     address: str  # "Jl. ... Kupang"
     city: str  # "Kupang" (place of signing)
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    emblem: Path | None = None  # PNG or JPEG drawn left of the letterhead
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,9 @@ class Signatory:
     name: str
     title: str
     nip: str  # raw 18 digits, e.g. "197001011990031001"
+    rank: str = ""  # pangkat/golongan, e.g. "Pembina Utama Muda (IV/c)"
+    capacity: str = ""  # "", "a.n." or "Plt." (keys of letter_texts.OPENING)
+    on_behalf_of: str = ""  # a.n.: the official signed for
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class LetterContent:
     valid_from: date
     valid_until: date
     purpose: str
-    wording: str  # "not_recorded" or "in_process"
+    wording: str  # a key of letter_texts.STATEMENT
     nik: str
     full_name: str
     birth_place: str
@@ -103,6 +112,11 @@ class LetterContent:
     development_signature: bool
     # The holder's pas foto (a normalised 3×4 JPEG), printed beside the data; None: no box.
     photo_jpeg: bytes | None = None
+    # Who issued the signing certificate (LetterSigner.issuer), for the e-signature statement.
+    signature_issuer: str = ""
+    nationality: str = ""  # ISO 3166 alpha-2, printed for a WNA
+    # Where a printed card is collected; empty: the office's agency and address.
+    collection_place: str = ""
 
 
 # --- labels -----------------------------------------------------------------
@@ -134,9 +148,17 @@ def _label(mapping: dict[str, str], code: str) -> str:
 
 
 def _blood_type_label(code: str) -> str:
+    # A KTP-el prints "-" for an unknown blood group.
     if code in ("tidak_tahu", "", "-"):
-        return "TIDAK TAHU"
+        return T.BLOOD_TYPE_UNKNOWN
     return code.replace("_", " ").upper()
+
+
+def _citizenship_label(content: LetterContent) -> str:
+    # A WNA's KTP-el prints the nationality rather than "WNA".
+    if content.citizenship.upper() == "WNA" and content.nationality:
+        return country_name_id(content.nationality).upper()
+    return _label(_CITIZENSHIP, content.citizenship.lower())
 
 
 def format_nip(nip: str) -> str:
@@ -311,8 +333,8 @@ PHOTO_BOX_HEIGHT = 40 * mm
 PHOTO_BOX_GAP = 5 * mm
 _RED = Color(0.75, 0.05, 0.05)
 _WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.18)
-DEVELOPMENT_WARNING = "TANDA TANGAN PENGEMBANGAN — TIDAK SAH"
-DEVELOPMENT_WARNING_EN = "Development signature — not valid"
+DEVELOPMENT_WARNING = T.DEVELOPMENT_WARNING
+DEVELOPMENT_WARNING_EN = T.DEVELOPMENT_WARNING_EN
 
 
 def _leading(size: float) -> float:
@@ -355,40 +377,49 @@ def _paragraph(
 
 def _statement(content: LetterContent) -> str:
     office = content.office
+    if content.wording not in T.STATEMENT:
+        raise ValueError(f"unknown wording {content.wording!r}; expected one of {WORDINGS}")
     registry = f"{_title_case_id(office.agency)} {_region(office.government)}"
-    base = (
-        "Nama tersebut di atas adalah benar penduduk yang terdaftar dalam database "
-        f"kependudukan {registry} dan telah wajib memiliki KTP-el"
+    place = content.collection_place.strip() or (
+        f"{_title_case_id(office.agency)} {_region(office.government)}, {office.address}"
     )
-    if content.wording == "not_recorded":
-        return (
-            f"{base}, namun sampai dengan diterbitkannya surat keterangan ini yang "
-            "bersangkutan belum melakukan perekaman data KTP-el."
-        )
-    if content.wording == "in_process":
-        return (
-            f"{base}. Yang bersangkutan telah melakukan perekaman data KTP-el dan "
-            "KTP-el yang bersangkutan saat ini dalam proses pencetakan/penerbitan."
-        )
-    raise ValueError(f"unknown wording {content.wording!r}; expected one of {WORDINGS}")
+    return T.STATEMENT[content.wording].format(
+        registered=T.REGISTERED.format(registry=registry),
+        collection_place=place.rstrip("."),
+    )
+
+
+def _use(content: LetterContent) -> str:
+    return T.USE["not_recorded" if content.wording == "not_recorded" else "recorded"]
+
+
+def _opening(signatory: Signatory) -> str:
+    return T.OPENING[signatory.capacity].format(
+        title=signatory.title, on_behalf_of=signatory.on_behalf_of
+    )
 
 
 def _resident_rows(content: LetterContent) -> list[tuple[str, str]]:
     birth = f"{content.birth_place}, {format_date_id(content.birth_date)}"
+    labels = T.ROW_LABELS
+    if content.religion == "kepercayaan":
+        religion = (T.KEPERCAYAAN_LABEL, T.KEPERCAYAAN_VALUE)
+    else:
+        religion = (labels["religion"], _label(_RELIGION, content.religion))
     return [
-        ("NIK", content.nik),
-        ("Nama", content.full_name),
-        ("Tempat/Tgl. Lahir", birth),
-        ("Jenis Kelamin", _label(_SEX, content.sex)),
-        ("Golongan Darah", _blood_type_label(content.blood_type)),
-        ("Alamat", content.address),
-        ("RT/RW", f"{_pad_rt_rw(content.rt)}/{_pad_rt_rw(content.rw)}"),
-        ("Kelurahan/Desa", content.kelurahan),
-        ("Kecamatan", content.kecamatan),
-        ("Agama", _label(_RELIGION, content.religion)),
-        ("Status Perkawinan", _label(_MARITAL, content.marital_status)),
-        ("Pekerjaan", content.occupation),
-        ("Kewarganegaraan", _label(_CITIZENSHIP, content.citizenship)),
+        (labels["nik"], content.nik),
+        (labels["name"], content.full_name),
+        (labels["birth"], birth),
+        (labels["sex"], _label(_SEX, content.sex)),
+        (labels["blood_type"], _blood_type_label(content.blood_type)),
+        (labels["address"], content.address),
+        (labels["rt_rw"], f"{_pad_rt_rw(content.rt)}/{_pad_rt_rw(content.rw)}"),
+        (labels["kelurahan"], content.kelurahan.upper()),
+        (labels["kecamatan"], content.kecamatan.upper()),
+        religion,
+        (labels["marital_status"], _label(_MARITAL, content.marital_status)),
+        (labels["occupation"], content.occupation),
+        (labels["citizenship"], _citizenship_label(content)),
     ]
 
 
@@ -403,9 +434,33 @@ def _draw_letterhead(c: rl_canvas.Canvas, office: Office) -> float:
         c.drawCentredString(centre, y, line)
         y -= 17
     c.setFont(_REGULAR, 9)
-    for line in _wrap(office.address, _REGULAR, 9, CONTENT_WIDTH):
-        c.drawCentredString(centre, y + 2, line)
-        y -= 11
+    contacts = ", ".join(
+        T.CONTACT_PARTS[key].format(value=value.strip())
+        for key, value in (
+            ("phone", office.phone),
+            ("email", office.email),
+            ("website", office.website),
+        )
+        if value.strip()
+    )
+    for text in (office.address, contacts):
+        for line in _wrap(text, _REGULAR, 9, CONTENT_WIDTH) if text else []:
+            c.drawCentredString(centre, y + 2, line)
+            y -= 11
+    if office.emblem is not None:
+        # The emblem sits left of the centred text, as high as the letterhead's text block.
+        top = PAGE_HEIGHT - 20 * mm + 12
+        height = max(top - y - 2, 18 * mm)
+        c.drawImage(
+            _emblem(office.emblem),
+            MARGIN_LEFT,
+            top - height,
+            width=height,
+            height=height,
+            preserveAspectRatio=True,
+            anchor="c",
+            mask="auto",
+        )
     # The classic Indonesian letterhead rule: a thick line over a thin one.
     y -= 2
     c.setLineWidth(2.2)
@@ -415,9 +470,15 @@ def _draw_letterhead(c: rl_canvas.Canvas, office: Office) -> float:
     return y - 28
 
 
+@functools.lru_cache(maxsize=4)
+def _emblem(path: Path) -> ImageReader:
+    # Read once per process: the same emblem is on every letter.
+    return ImageReader(str(path))
+
+
 def _draw_title(c: rl_canvas.Canvas, number: str, y: float) -> float:
     centre = MARGIN_LEFT + CONTENT_WIDTH / 2
-    title = "SURAT KETERANGAN KEPENDUDUKAN"
+    title = T.TITLE
     c.setFont(_BOLD, 13)
     c.drawCentredString(centre, y, title)
     half = pdfmetrics.stringWidth(title, _BOLD, 13) / 2
@@ -425,7 +486,7 @@ def _draw_title(c: rl_canvas.Canvas, number: str, y: float) -> float:
     c.line(centre - half, y - 2.5, centre + half, y - 2.5)
     y -= 16
     c.setFont(_REGULAR, BODY_SIZE)
-    c.drawCentredString(centre, y, f"Nomor: {number}")
+    c.drawCentredString(centre, y, T.NUMBER_LINE.format(number=number))
     return y - 26
 
 
@@ -562,11 +623,7 @@ def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, si
     c.restoreState()
     caption_y = y - 8
     c.setFont(_REGULAR, 6.5)
-    for line in (
-        "Pindai kode QR untuk memeriksa",
-        "keaslian surat ini.",
-        f"Kode verifikasi: {content.verification_token}",
-    ):
+    for line in (text.format(token=content.verification_token) for text in T.QR_CAPTION):
         for part in simpleSplit(line, _REGULAR, 6.5, size + 30):
             c.drawString(x + border * box, caption_y, part)
             caption_y -= 8
@@ -577,14 +634,14 @@ def _draw_stamp(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float,
     """Draw the electronic-signature box with top-left (x, y); return its bottom."""
     dev = content.development_signature
     lines: list[tuple[str, float, str]] = [
-        (_BOLD, 7.5, "Ditandatangani secara elektronik"),
+        (_BOLD, 7.5, T.STAMP_HEADING),
         (_REGULAR, 7.5, content.signatory.name),
         (_REGULAR, 7.5, format_date_id(content.issued_on)),
     ]
     if dev:
         lines = [
-            (_BOLD, 7.5, DEVELOPMENT_WARNING),
-            (_REGULAR, 7, DEVELOPMENT_WARNING_EN),
+            (_BOLD, 7.5, T.DEVELOPMENT_WARNING),
+            (_REGULAR, 7, T.DEVELOPMENT_WARNING_EN),
             *lines,
         ]
     wrapped = [
@@ -614,11 +671,17 @@ def _draw_signature_block(c: rl_canvas.Canvas, content: LetterContent, y: float)
     block_w = PAGE_WIDTH - MARGIN_RIGHT - block_x
     top = y
     c.setFont(_REGULAR, BODY_SIZE)
-    c.drawString(block_x, y, f"{content.office.city}, {format_date_id(content.issued_on)}")
+    place = T.PLACE_AND_DATE.format(
+        city=content.office.city, date=format_date_id(content.issued_on)
+    )
+    c.drawString(block_x, y, place)
     y -= BODY_LEADING
-    for line in _wrap(content.signatory.title, _REGULAR, BODY_SIZE, block_w):
-        c.drawString(block_x, y, line)
-        y -= BODY_LEADING
+    signatory = content.signatory
+    for heading in T.SIGNATURE_HEADING[signatory.capacity]:
+        text = heading.format(title=signatory.title, on_behalf_of=signatory.on_behalf_of)
+        for line in _wrap(text, _REGULAR, BODY_SIZE, block_w):
+            c.drawString(block_x, y, line)
+            y -= BODY_LEADING
     y = _draw_stamp(c, content, block_x, y - 4, block_w) - 16
     name = content.signatory.name
     c.setFont(_BOLD, BODY_SIZE)
@@ -627,7 +690,10 @@ def _draw_signature_block(c: rl_canvas.Canvas, content: LetterContent, y: float)
     c.line(block_x, y - 2, block_x + pdfmetrics.stringWidth(name, _BOLD, BODY_SIZE), y - 2)
     y -= BODY_LEADING
     c.setFont(_REGULAR, BODY_SIZE)
-    c.drawString(block_x, y, f"NIP. {format_nip(content.signatory.nip)}")
+    if signatory.rank.strip():
+        c.drawString(block_x, y, signatory.rank.strip())
+        y -= BODY_LEADING
+    c.drawString(block_x, y, T.NIP_LINE.format(nip=format_nip(signatory.nip)))
     qr_bottom = _draw_qr(c, content, MARGIN_LEFT, top - 30 * mm, 30 * mm)
     return min(y, qr_bottom)
 
@@ -639,8 +705,32 @@ def _draw_development_watermark(c: rl_canvas.Canvas) -> None:
     c.setFont(_BOLD, 40)
     c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
     c.rotate(35)
-    c.drawCentredString(0, 0, "CONTOH — TIDAK SAH")
+    c.drawCentredString(0, 0, T.DEVELOPMENT_WATERMARK)
     c.restoreState()
+
+
+def _esign_statement(content: LetterContent) -> list[str]:
+    """The e-signature statement: the certificate's issuer and UU ITE, or "not official"."""
+    issuer = content.signature_issuer.strip()
+    if content.development_signature:
+        # A development key's issuer is itself: naming it would only look like a real issuer.
+        return [T.ESIGN_DEVELOPMENT]
+    if not issuer:
+        return []
+    return [T.ESIGN_STATEMENT.format(issuer=issuer), T.ESIGN_UU_ITE]
+
+
+def _draw_esign_statement(c: rl_canvas.Canvas, content: LetterContent, y: float) -> float:
+    """Draw the e-signature statement in small print from baseline y; return the next one."""
+    size = 7
+    c.setFillColor(_RED if content.development_signature else black)
+    c.setFont(_REGULAR, size)
+    for text in _esign_statement(content):
+        for line in _wrap(text, _REGULAR, size, CONTENT_WIDTH):
+            c.drawString(MARGIN_LEFT, y, line)
+            y -= size * 1.3
+    c.setFillColor(black)
+    return y
 
 
 def render_letter(content: LetterContent) -> bytes:
@@ -683,40 +773,20 @@ def _render(content: LetterContent, statement: str, size: float) -> bytes | None
 
     y = _draw_letterhead(c, content.office)
     y = _draw_title(c, content.number, y)
-    y = _paragraph(
-        c,
-        f"Yang bertanda tangan di bawah ini, {content.signatory.title}, "
-        "dengan ini menerangkan bahwa:",
-        y,
-        size=size,
-    )
+    y = _paragraph(c, _opening(content.signatory), y, size=size)
     y = _draw_resident_table(c, content, y - 2, size)
     y = _paragraph(c, statement, y, size=size)
-    y = _paragraph(
-        c,
-        "Surat keterangan ini berlaku sebagai pengganti KTP-el untuk keperluan "
-        "administrasi kependudukan dan pelayanan publik selama KTP-el yang "
-        "bersangkutan belum diterbitkan.",
-        y,
-        size=size,
-    )
+    y = _paragraph(c, _use(content), y, size=size)
     purpose = content.purpose.strip().rstrip(".")
-    y = _paragraph(c, f"Surat keterangan ini dipergunakan untuk: {purpose}.", y, size=size)
-    y = _paragraph(
-        c,
-        f"Surat keterangan ini mulai berlaku tanggal {format_date_id(content.valid_from)} "
-        f"dan berlaku sampai dengan {format_date_id(content.valid_until)}.",
-        y,
-        size=size,
+    y = _paragraph(c, T.PURPOSE.format(purpose=purpose), y, size=size)
+    validity = T.VALIDITY.format(
+        valid_from=format_date_id(content.valid_from),
+        valid_until=format_date_id(content.valid_until),
     )
-    y = _paragraph(
-        c,
-        "Demikian surat keterangan ini dibuat dengan sebenarnya untuk dapat "
-        "dipergunakan sebagaimana mestinya.",
-        y,
-        size=size,
-    )
+    y = _paragraph(c, validity, y, size=size)
+    y = _paragraph(c, T.CLOSING, y, size=size)
     bottom = _draw_signature_block(c, content, y - 6)
+    bottom = _draw_esign_statement(c, content, bottom - 14)
     if bottom < MIN_BOTTOM:
         return None
     if content.development_signature:

@@ -57,6 +57,7 @@ __all__ = [
     "LetterSigner",
     "SignatureReport",
     "SigningKeyError",
+    "certificate_issuer",
     "create_development_key",
     "verify_pdf",
 ]
@@ -238,12 +239,26 @@ def _common_name(cert: x509.Certificate) -> str:
     return str(names[0].value) if names else cert.subject.rfc4514_string()
 
 
+def certificate_issuer(cert: x509.Certificate) -> str:
+    """Who issued the certificate, as a letter names it: "CN (O)", e.g. "Balai Sertifikasi
+    Elektronik (Badan Siber dan Sandi Negara)", or whichever of the two the issuer has."""
+    name = cert.issuer
+    common = [str(a.value) for a in name.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    org = [str(a.value) for a in name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    if common and org and org[0] not in common[0]:
+        return f"{common[0]} ({org[0]})"
+    if common or org:
+        return (common or org)[0]
+    return name.rfc4514_string()
+
+
 class LetterSigner:
     """Signs rendered letters with one PKCS#12 key; safe to share between threads."""
 
     certificate_sha256: str
     certificate_pem: bytes
     subject: str
+    issuer: str
     development: bool
     not_valid_after: dt.datetime
 
@@ -260,6 +275,7 @@ class LetterSigner:
         self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
         self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
         self.subject = _common_name(certificate)
+        self.issuer = certificate_issuer(certificate)
         self.not_valid_after = certificate.not_valid_after_utc
         self._private_key = private_key
         # Translate to asn1crypto once; per-thread pyHanko signers are then

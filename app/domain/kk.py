@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection
 from datetime import date
 
 from app.domain._digits import (
@@ -12,12 +12,14 @@ from app.domain._digits import (
     normalize_16,
     resolve_date,
 )
+from app.domain.dates import format_date_id
+from app.domain.messages import CodedError, message
 
 __all__ = ["KkError", "normalize_kk", "parse_kk"]
 
 
-class KkError(ValueError):
-    """A KK number that breaks a structural rule; the message is a sentence for a person."""
+class KkError(CodedError):
+    """A KK number that breaks a structural rule; `message` holds the sentence in both languages."""
 
 
 def normalize_kk(raw: str) -> str:
@@ -28,24 +30,27 @@ def normalize_kk(raw: str) -> str:
 def parse_kk(
     raw: str,
     *,
-    known_regencies: Container[str] | None = None,
+    known_regencies: Collection[str] | None = None,
     today: date | None = None,
 ) -> str:
     """Normalise and validate a KK number, returning it or raising KkError."""
     kk = normalize_kk(raw)
-    check_region(kk, known_regencies=known_regencies, error=KkError)
+    # A KK's region unknown to every list (province known) is accepted, as for a NIK.
+    check_region(kk, known_regencies=known_regencies, label="KK number", error=KkError)
     today = today or date.today()
 
     # A KK encodes its issue date, which has no +40 for women unlike the NIK.
     day = int(kk[6:8])
     if not 1 <= day <= 31:
-        raise KkError(f"day {kk[6:8]} of the issue date is not valid (01-31, no +40 on a KK)")
+        raise KkError(message("kk_day", day=kk[6:8]))
     month = int(kk[8:10])
     if not 1 <= month <= 12:
-        raise KkError(f"month {kk[8:10]} of the issue date is not valid (01-12)")
+        raise KkError(message("kk_month", month=kk[8:10]))
     issued = resolve_date(day, month, int(kk[10:12]), today=today, error=KkError)
     if issued > today:
-        raise KkError(f"issue date {format_date_en(issued)} is in the future")
+        raise KkError(
+            message("kk_future", date_en=format_date_en(issued), date_id=format_date_id(issued))
+        )
 
     check_serial(kk, error=KkError)
     return kk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -14,6 +14,8 @@ from app.domain._digits import (
     normalize_16,
     resolve_date,
 )
+from app.domain.dates import format_date_id
+from app.domain.messages import CodedError, Message, message
 
 __all__ = [
     "NikError",
@@ -21,6 +23,7 @@ __all__ = [
     "Sex",
     "check_nik_agreement",
     "normalize_nik",
+    "nik_region_warning",
     "parse_nik",
 ]
 
@@ -30,8 +33,8 @@ Sex = Literal["laki_laki", "perempuan"]
 _FEMALE_DAY_OFFSET = 40
 
 
-class NikError(ValueError):
-    """A NIK that breaks a structural rule; the message is a sentence for a person."""
+class NikError(CodedError):
+    """A NIK that breaks a structural rule; `message` holds the sentence in both languages."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,16 @@ def normalize_nik(raw: str) -> str:
 def parse_nik(
     raw: str,
     *,
-    known_regencies: Container[str] | None = None,
+    known_regencies: Collection[str] | None = None,
     today: date | None = None,
 ) -> NikInfo:
-    """Normalise and validate a NIK, returning what it encodes or raising NikError."""
+    """Normalise and validate a NIK, returning what it encodes or raising NikError.
+
+    A kabupaten/kota that no list knows, in a known province, is accepted (see
+    nik_region_warning); only a province that never existed is refused.
+    """
     nik = normalize_nik(raw)
-    check_region(nik, known_regencies=known_regencies, error=NikError)
+    check_region(nik, known_regencies=known_regencies, label="NIK", error=NikError)
 
     encoded_day = int(nik[6:8])
     if 1 <= encoded_day <= 31:
@@ -66,11 +73,11 @@ def parse_nik(
     elif 41 <= encoded_day <= 71:
         day, sex = encoded_day - _FEMALE_DAY_OFFSET, "perempuan"
     else:
-        raise NikError(f"day {nik[6:8]} is not valid (1-31 for men, 41-71 for women)")
+        raise NikError(message("nik_day", day=nik[6:8]))
 
     month = int(nik[8:10])
     if not 1 <= month <= 12:
-        raise NikError(f"month {nik[8:10]} is not valid (01-12)")
+        raise NikError(message("nik_month", month=nik[8:10]))
 
     birth_date = resolve_date(
         day, month, int(nik[10:12]), today=today or date.today(), error=NikError
@@ -85,11 +92,29 @@ def parse_nik(
     )
 
 
-def check_nik_agreement(info: NikInfo, *, birth_date: date, sex: Sex) -> list[str]:
-    """Raise NikError if sex disagrees with the NIK; return warnings if the birth date does."""
+def nik_region_warning(nik: str, *, known_regencies: Collection[str]) -> Message | None:
+    """A warning when the NIK's kabupaten/kota is in no list known here (province known)."""
+    return check_region(nik, known_regencies=known_regencies, label="NIK", error=NikError)
+
+
+_SEX_ID = {"laki_laki": "laki-laki", "perempuan": "perempuan"}
+
+
+def check_nik_agreement(info: NikInfo, *, birth_date: date, sex: Sex) -> list[Message]:
+    """Return warnings where the record's sex or birth date differs from what the NIK encodes."""
+    # A NIK is never corrected in practice: a mismatch is the clerk's call, so it warns.
+    warnings = []
     if sex != info.sex:
-        encoded = "perempuan (day +40)" if info.sex == "perempuan" else "laki_laki (day 1-31)"
-        raise NikError(f"NIK encodes {encoded} but sex is {sex}")
+        female = info.sex == "perempuan"
+        warnings.append(
+            message(
+                "nik_sex_mismatch",
+                encoded_en="perempuan (day +40)" if female else "laki_laki (day 1-31)",
+                encoded_id="perempuan (tanggal +40)" if female else "laki-laki (tanggal 1-31)",
+                sex=sex,
+                sex_id=_SEX_ID.get(sex, sex),
+            )
+        )
     # Only day, month and two-digit year are in the NIK, so compare just those; a
     # corrected birth date keeps its old NIK, hence a warning rather than an error.
     encoded_date = info.birth_date
@@ -98,9 +123,13 @@ def check_nik_agreement(info: NikInfo, *, birth_date: date, sex: Sex) -> list[st
         encoded_date.month,
         encoded_date.year % 100,
     ):
-        return [
-            f"birth date {format_date_en(birth_date)} differs from the date encoded in the NIK "
-            f"({format_date_en(encoded_date)}); check the birth date, or keep it if it was "
-            "corrected after the NIK was issued"
-        ]
-    return []
+        warnings.append(
+            message(
+                "nik_birth_date_mismatch",
+                birth_en=format_date_en(birth_date),
+                birth_id=format_date_id(birth_date),
+                encoded_en=format_date_en(encoded_date),
+                encoded_id=format_date_id(encoded_date),
+            )
+        )
+    return warnings

@@ -46,6 +46,8 @@ class Resident(Base):
     occupation: Mapped[str] = mapped_column(String(80))
     citizenship: Mapped[str] = mapped_column(String(3))
     has_itap: Mapped[bool] = mapped_column(Boolean, default=False)
+    # ISO 3166-1 alpha-2; a WNA's nationality (required for a WNA registered through the API).
+    nationality: Mapped[str | None] = mapped_column(String(2), default=None)
     address: Mapped[str] = mapped_column(String(200))
     rt: Mapped[str] = mapped_column(String(3))
     rw: Mapped[str] = mapped_column(String(3))

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from app.data import known_regencies
+from app.domain.countries import is_country
 from app.domain.kk import parse_kk
 from app.domain.nik import parse_nik
 from app.domain.people import ResidencyStatus as ResidencyStatus  # re-exported
@@ -102,6 +103,13 @@ def _rt_rw(value: str | int) -> str:
     return text.zfill(3)
 
 
+def _nationality(value: str) -> str:
+    code = value.strip().upper()
+    if not is_country(code):
+        raise ValueError("nationality must be an ISO 3166 country code of two letters, e.g. TL")
+    return code
+
+
 def _not_future(value: date) -> date:
     if value > date.today():
         raise ValueError("must not be in the future")
@@ -113,6 +121,11 @@ KkNumber = Annotated[str, AfterValidator(_kk), Field(examples=["5371041503150003
 KelurahanCode = Annotated[str, AfterValidator(_kelurahan_code), Field(examples=["53.71.04.1001"])]
 RtRw = Annotated[str, BeforeValidator(_rt_rw), Field(examples=["007"])]
 PastDate = Annotated[date, AfterValidator(_not_future)]
+Nationality = Annotated[
+    str,
+    AfterValidator(_nationality),
+    Field(examples=["TL"], description="ISO 3166-1 alpha-2 country code; required for a WNA"),
+]
 
 
 def _single_line(value: object) -> object:

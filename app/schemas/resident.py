@@ -15,6 +15,7 @@ from app.schemas.common import (
     KelurahanCode,
     KkNumber,
     MaritalStatus,
+    Nationality,
     Nik,
     Note,
     Occupation,
@@ -63,6 +64,7 @@ class _ResidentFields(BaseModel):
     occupation: Occupation
     citizenship: Citizenship = Citizenship.WNI
     has_itap: bool = Field(False, description="WNA only: holds a permanent stay permit (ITAP)")
+    nationality: Nationality | None = None
     address: Address
     rt: RtRw
     rw: RtRw
@@ -82,6 +84,8 @@ class ResidentCreate(_ResidentFields):
     def _itap_only_for_wna(self) -> ResidentCreate:
         if self.has_itap and self.citizenship is Citizenship.WNI:
             raise ValueError("has_itap applies to WNA only; a WNI has no ITAP")
+        if self.citizenship is Citizenship.WNI and self.nationality not in (None, "ID"):
+            raise ValueError("nationality applies to WNA only; a WNI is Indonesian")
         return self
 
 
@@ -106,6 +110,7 @@ class ResidentUpdate(BaseModel):
     occupation: Occupation | None = None
     citizenship: Citizenship | None = None
     has_itap: bool | None = None
+    nationality: Nationality | None = None
     address: Address | None = None
     rt: RtRw | None = None
     rw: RtRw | None = None
@@ -125,6 +130,14 @@ class ResidentUpdate(BaseModel):
         return data
 
 
+class CodedMessage(BaseModel):
+    """A message a clerk reads, with its stable code, in Indonesian and English."""
+
+    code: str
+    id: str
+    en: str
+
+
 class ResidentRead(BaseModel):
     """A resident as stored, with the computed fields."""
 
@@ -142,6 +155,7 @@ class ResidentRead(BaseModel):
     occupation: str
     citizenship: Citizenship
     has_itap: bool
+    nationality: str | None = None
     address: str
     rt: str
     rw: str
@@ -159,6 +173,11 @@ class ResidentRead(BaseModel):
         default_factory=list,
         description="Things worth a second look that are not errors, e.g. a birth date that "
         "differs from the one in the NIK",
+    )
+    warning_messages: list[CodedMessage] = Field(
+        default_factory=list,
+        description="The same warnings with a stable code and the text in Indonesian (id) "
+        "and English (en)",
     )
 
 

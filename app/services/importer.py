@@ -26,7 +26,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.data import known_regencies
 from app.domain.masking import mask_nik
+from app.domain.messages import Message
 from app.domain.nik import NikError, normalize_nik
 from app.domain.region_codes import kecamatan_of
 from app.domain.text import csv_unescape
@@ -390,26 +392,24 @@ class _Import:
             values = dict(model.__dict__)  # the validated fields; model_dump costs 10x more
             for column in _ENUM_FIELDS:
                 values[column] = values[column]._value_
-            try:
-                for msg in self.agreement(model.nik, model.birth_date, values["sex"]):
-                    if len(self.warnings) < MAX_LISTED:
-                        self.warnings.append(RowWarning(line=line, nik=mask_nik(nik), msg=msg))
-            except InvalidInput as exc:
-                errors.append(RowFieldError(field="sex", msg=exc.detail))
+            for warning in self.agreement(model.nik, model.birth_date, values["sex"]):
+                if len(self.warnings) < MAX_LISTED:
+                    self.warnings.append(RowWarning(line=line, nik=mask_nik(nik), msg=warning.en))
         if errors or values is None:
             self.reject(line, nik, fields, errors)
             return None
         return line, values["nik"], values, status_at
 
     @staticmethod
-    def agreement(nik: str, birth_date: date, sex: str) -> list[str]:
+    def agreement(nik: str, birth_date: date, sex: str) -> list[Message]:
         """agreement_warnings(), skipped when the NIK's DDMMYY is exactly the one expected."""
         # Nearly every row: the NIK encodes this very date and sex (day + 40 for women), so
         # the full check would find nothing; anything else gets the full check and message.
         day = birth_date.day + 40 if sex == "perempuan" else birth_date.day
-        if nik[6:12] == f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}":
+        expected = f"{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}"
+        if nik[6:12] == expected and nik[:4] in known_regencies():
             return []
-        return agreement_warnings(nik=nik, birth_date=birth_date, sex=sex, loc_prefix=[])
+        return agreement_warnings(nik=nik, birth_date=birth_date, sex=sex)
 
     # -- one batch ------------------------------------------------------------------
 

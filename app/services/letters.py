@@ -23,7 +23,8 @@ from app.documents.render import (
 )
 from app.documents.signing import LetterSigner
 from app.domain.dates import add_months
-from app.domain.eligibility import letter_refusal, letter_wording, refusal_message
+from app.domain.eligibility import LetterPolicy, letter_refusal, letter_wording, refusal_message
+from app.domain.messages import message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
 from app.errors import Conflict, InvalidInput, NotFound, field_error
@@ -97,6 +98,7 @@ def letter_content(
     settings: Settings,
     development: bool,
     photo: bytes | None = None,
+    signature_issuer: str = "",
 ) -> LetterContent:
     """Everything printed on the letter, from the settings and the resident as they are now."""
     names = region_names(session)
@@ -106,11 +108,18 @@ def letter_content(
             agency=settings.office_agency,
             address=settings.office_address,
             city=settings.office_city,
+            phone=settings.office_phone,
+            email=settings.office_email,
+            website=settings.office_website,
+            emblem=settings.office_emblem,
         ),
         signatory=Signatory(
             name=settings.signatory_name,
             title=settings.signatory_title,
             nip=settings.signatory_nip,
+            rank=settings.signatory_rank,
+            capacity=settings.signatory_capacity,
+            on_behalf_of=settings.signatory_on_behalf_of,
         ),
         number=number,
         issued_on=issued_on,
@@ -137,6 +146,9 @@ def letter_content(
         verification_token=token,
         development_signature=development,
         photo_jpeg=photo,
+        signature_issuer=signature_issuer,
+        nationality=resident.nationality or "",
+        collection_place=settings.card_collection_place,
     )
 
 
@@ -173,6 +185,7 @@ def issue_letter(
         settings=settings,
         development=signer.development,
         photo=photo.jpeg if photo else None,
+        signature_issuer=signer.issuer,
     )
     pdf = _render_and_sign(content, signer=signer, settings=settings)
     if current is not None:
@@ -211,21 +224,22 @@ def _refuse_if_ineligible(resident: Resident, *, settings: Settings, today: date
         residency_status=resident.residency_status,
         wajib_ktp=resident_wajib_ktp(resident, on=today),
         recording_status=status,
+        policy=LetterPolicy(settings.letter_policy),
+        refuse_print_ready=settings.refuse_print_ready,
     )
     if refusal is None:
         return
-    raise Conflict(
-        refusal_message(
-            refusal,
-            residency_status=resident.residency_status,
-            recording_status_at=settings.office_date(resident.recording_status_at)
-            if resident.recording_status_at
-            else None,
-            recording_status=status,
-            foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
-        ),
-        code=refusal.value,
+    said = refusal_message(
+        refusal,
+        residency_status=resident.residency_status,
+        recording_status_at=settings.office_date(resident.recording_status_at)
+        if resident.recording_status_at
+        else None,
+        recording_status=status,
+        foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
     )
+    # `detail` stays Indonesian as before; `messages` carries both languages.
+    raise Conflict(said.id, code=refusal.value, extra={"messages": said.as_dict()})
 
 
 def _letter_to_replace(
@@ -241,12 +255,17 @@ def _letter_to_replace(
         session.flush()
         current = None
     if current is not None and not supersede:
+        said = message(
+            "valid_letter_exists", number=current.number, until=current.valid_until.isoformat()
+        )
         raise Conflict(
-            f"Penduduk ini masih memiliki surat keterangan yang berlaku (nomor {current.number}, "
-            f"berlaku sampai {current.valid_until.isoformat()}); kirim supersede: true dengan "
-            "alasan untuk menggantinya.",
+            said.id,
             code="valid_letter_exists",
-            extra={"letter_id": current.id, "letter_number": current.number},
+            extra={
+                "letter_id": current.id,
+                "letter_number": current.number,
+                "messages": said.as_dict(),
+            },
         )
     return current
 

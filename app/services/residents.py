@@ -10,7 +10,9 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.nik import NikError, check_nik_agreement, parse_nik
+from app.data import known_regencies
+from app.domain.messages import Message
+from app.domain.nik import check_nik_agreement, nik_region_warning, parse_nik
 from app.domain.people import ResidencyStatus, is_wajib_ktp, latest_birth_date_of_age
 from app.domain.recording import RecordingMoveError, RecordingStatus, check_move
 from app.domain.region_codes import kecamatan_of
@@ -78,7 +80,7 @@ class Saved:
     from the NIK's), for the answer to show."""
 
     resident: Resident
-    warnings: list[str]
+    warnings: list[Message]
 
 
 # Built once: reading a resident by NIK is the service's most frequent query.
@@ -116,17 +118,28 @@ def read_resident(session: Session, *, nik: str, actor: Principal) -> Resident:
     return resident
 
 
-def agreement_warnings(
-    *, nik: str, birth_date: date, sex: str, loc_prefix: list[str | int]
-) -> list[str]:
-    """Check that the NIK's sex and birth date agree with the record (sex must; date may warn)."""
+def agreement_warnings(*, nik: str, birth_date: date, sex: str) -> list[Message]:
+    """What to check twice about a NIK: a kabupaten/kota no list knows, or a sex or birth date
+    that differs from the record. All are warnings: a NIK is never changed, the clerk decides."""
     info = parse_nik(nik)
-    try:
-        return check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
-    except NikError as exc:
+    region = nik_region_warning(nik, known_regencies=known_regencies())
+    agreement = check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
+    return ([region] if region else []) + agreement
+
+
+def _check_nationality(citizenship: str, nationality: str | None) -> None:
+    # A WNA's letter prints the nationality, as the KTP-el does; a WNI has none to give.
+    if citizenship == "WNA" and nationality is None:
         raise InvalidInput(
-            str(exc), code="nik_sex_mismatch", errors=[field_error([*loc_prefix, "sex"], str(exc))]
-        ) from exc
+            "a WNA needs a nationality (ISO 3166 country code, e.g. TL)",
+            code="nationality_required",
+            errors=[field_error(["body", "nationality"], "required for a WNA")],
+        )
+    if citizenship == "WNI" and nationality not in (None, "ID"):
+        raise InvalidInput(
+            "nationality applies to WNA only; a WNI is Indonesian",
+            errors=[field_error(["body", "nationality"], "only a WNA has another nationality")],
+        )
 
 
 def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[str | int]) -> None:
@@ -149,9 +162,8 @@ def create_resident(
 ) -> Saved:
     """Register a resident; 409 when the NIK is already registered."""
     _check_kelurahan(session, data.kelurahan_code, actor, ["body", "kelurahan_code"])
-    warnings = agreement_warnings(
-        nik=data.nik, birth_date=data.birth_date, sex=data.sex.value, loc_prefix=["body"]
-    )
+    _check_nationality(data.citizenship.value, data.nationality)
+    warnings = agreement_warnings(nik=data.nik, birth_date=data.birth_date, sex=data.sex.value)
     if session.scalar(select(Resident.id).where(Resident.nik == data.nik)) is not None:
         raise Conflict("a resident with this NIK is already registered", code="nik_exists")
     now = utcnow()
@@ -271,6 +283,13 @@ def update_resident(
     changes = {k: (v.value if hasattr(v, "value") else v) for k, v in changes.items()}
     if "kelurahan_code" in changes:
         _check_kelurahan(session, changes["kelurahan_code"], actor, ["body", "kelurahan_code"])
+    if changes.get("citizenship") == "WNI" and "nationality" not in changes:
+        changes["nationality"] = None  # naturalised: an old foreign nationality no longer holds
+    if "citizenship" in changes or "nationality" in changes:
+        _check_nationality(
+            changes.get("citizenship", resident.citizenship),
+            changes.get("nationality", resident.nationality),
+        )
     merged = {c: changes.get(c, getattr(resident, c)) for c in ("citizenship", "has_itap")}
     if merged["has_itap"] and merged["citizenship"] == "WNI":
         raise InvalidInput(
@@ -281,7 +300,6 @@ def update_resident(
         nik=resident.nik,
         birth_date=changes.get("birth_date", resident.birth_date),
         sex=changes.get("sex", resident.sex),
-        loc_prefix=["body"],
     )
     changed = {k: v for k, v in changes.items() if getattr(resident, k) != v}
     if not changed:

@@ -76,7 +76,7 @@ def test_numbers_follow_each_other(client, keys) -> None:
         ({"residency_status": "moved_out"}, "resident_not_active", "pindah"),
         ({"residency_status": "deceased"}, "resident_not_active", "meninggal"),
         ({"birth_date": "2015-01-01"}, "not_wajib_ktp", "17 tahun"),
-        ({"citizenship": "WNA"}, "not_wajib_ktp", "WNA"),
+        ({"citizenship": "WNA", "nationality": "TL"}, "not_wajib_ktp", "WNA"),
         ({"recording_status": "card_issued"}, "card_already_issued", "sudah menerima KTP-el"),
         ({"recording_status": "duplicate_record"}, "recording_needs_follow_up", "ditindaklanjuti"),
     ],

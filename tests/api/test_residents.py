@@ -52,7 +52,7 @@ def test_duplicate_nik_is_409(client, keys) -> None:
     ("overrides", "field", "fragment"),
     [
         ({"nik": "5371044108900000"}, "nik", "serial 0000"),
-        ({"nik": "9971044108900001"}, "nik", "99.71 is not a known"),
+        ({"nik": "9971044108900001"}, "nik", "province 99 is not"),
         ({"nik": "5371043208900001"}, "nik", "day 32"),
         ({"nik": "537104410890001"}, "nik", "16 digits"),
         ({"kk_number": "5371040000000001"}, "kk_number", ""),
@@ -79,13 +79,46 @@ def test_invalid_fields_are_422_naming_the_field(client, keys, overrides, field,
     assert any(fragment in e["msg"] for e in problem["errors"])
 
 
-def test_sex_disagreeing_with_nik_is_refused(client, keys) -> None:
+def test_sex_disagreeing_with_nik_is_a_warning(client, keys) -> None:
     body = resident_payload(sex="perempuan")
     body["sex"] = "laki_laki"
     response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 201
+    data = response.json()
+    assert data["sex"] == "laki_laki"
+    assert any("NIK encodes perempuan" in w for w in data["warnings"])
+    (message,) = data["warning_messages"]
+    assert message["code"] == "nik_sex_mismatch"
+    assert "jenis kelamin" in message["id"]
+
+
+def test_nik_from_a_retired_regency_is_registered(client, keys) -> None:
+    # Merauke before the 2022 Papua split: 91.01, today 93.01; the NIK keeps 9101.
+    body = resident_payload()
+    body["nik"] = "9101" + body["nik"][4:]
+    response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 201, response.text
+    assert response.json()["warning_messages"] == []
+
+
+def test_nik_from_an_unknown_regency_is_registered_with_a_warning(client, keys) -> None:
+    body = resident_payload()
+    body["nik"] = "9471" + body["nik"][4:]
+    response = client.post(URL, json=body, headers=keys.operator)
+    assert response.status_code == 201, response.text
+    codes = [m["code"] for m in response.json()["warning_messages"]]
+    assert codes == ["nik_region_unknown"]
+
+
+def test_nik_from_a_province_that_never_existed_is_refused_in_both_languages(client, keys) -> None:
+    body = resident_payload()
+    body["nik"] = "9971" + body["nik"][4:]
+    response = client.post(URL, json=body, headers=keys.operator)
     assert response.status_code == 422
-    assert response.json()["code"] == "nik_sex_mismatch"
-    assert response.json()["errors"][0]["loc"] == ["body", "sex"]
+    error = next(e for e in response.json()["errors"] if e["loc"][-1] == "nik")
+    assert error["code"] == "unknown_province"
+    assert "province 99" in error["messages"]["en"]
+    assert "provinsi 99" in error["messages"]["id"]
 
 
 def test_birth_date_disagreeing_with_nik_is_a_warning(client, keys) -> None:
@@ -199,13 +232,13 @@ def test_patch_refuses_nik_and_recording_status(client, keys) -> None:
     )
 
 
-def test_patch_sex_against_nik_is_refused(client, keys) -> None:
+def test_patch_sex_against_nik_is_a_warning(client, keys) -> None:
     data = register_http(client, keys.operator, sex="perempuan")
     response = client.patch(
         f"{URL}/{data['nik']}", json={"sex": "laki_laki"}, headers=keys.operator
     )
-    assert response.status_code == 422
-    assert response.json()["code"] == "nik_sex_mismatch"
+    assert response.status_code == 200
+    assert [m["code"] for m in response.json()["warning_messages"]] == ["nik_sex_mismatch"]
 
 
 def test_kelurahan_key_sees_only_its_own(client, keys) -> None:

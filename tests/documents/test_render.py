@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from .conftest import BASE_CONTENT
 
 # Pinned so that layout changes are deliberate: if you changed the layout on
 # purpose (or upgraded reportlab), look at the rendered PDF, then update this.
-PINNED_SHA256 = "ed1c8247606bfdf2f9f3f83f15eb70b90ec6ace5fbb7e24e05902ad4587f07e2"
+PINNED_SHA256 = "1493f9fb87c9dea5db82c0fee55229676b6d97bfadedf796ac9e09e2bcd4df80"
 
 
 def _text(pdf: bytes) -> str:
@@ -59,7 +60,7 @@ def test_text_contains_resident_and_letter_data() -> None:
         "MARIA FERNANDEZ DA COSTA",
         "KUPANG, 12 Maret 1990",
         "PEREMPUAN",
-        "TIDAK TAHU",
+        "Golongan Darah : -",
         "005/002",
         "KATOLIK",
         "CERAI HIDUP",
@@ -69,7 +70,7 @@ def test_text_contains_resident_and_letter_data() -> None:
         "Kupang, 12 Maret 2026",
         "NIP. 19700101 199003 1 001",
         "Ditandatangani secara elektronik",
-        "pengganti KTP-el untuk keperluan administrasi",
+        "bukan pengganti KTP-el",
     ):
         assert expected in text, expected
 
@@ -79,18 +80,213 @@ def test_unicode_name_prints_exactly(make_content: Callable[..., LetterContent])
     assert "NGUYỄN THỊ ŁUCJA" in text
 
 
-def test_wording_not_recorded(make_content: Callable[..., LetterContent]) -> None:
-    text = _text(render_letter(make_content(wording="not_recorded")))
-    assert "wajib memiliki KTP-el" in text
-    assert "belum melakukan perekaman data KTP-el" in text
-    assert "dalam proses pencetakan/penerbitan" not in text
+REGISTERED = (
+    "terdaftar dalam database kependudukan Dinas Kependudukan dan Pencatatan Sipil Kota Kupang "
+    "dan telah memenuhi syarat wajib memiliki KTP-el"
+)
+SUBSTITUTE = (
+    "Surat keterangan ini berlaku sebagai pengganti KTP-el untuk keperluan administrasi "
+    "kependudukan dan pelayanan publik."
+)
 
 
-def test_wording_in_process(make_content: Callable[..., LetterContent]) -> None:
-    text = _text(render_letter(make_content(wording="in_process")))
-    assert "telah melakukan perekaman data KTP-el" in text
-    assert "dalam proses pencetakan/penerbitan" in text
-    assert "belum melakukan perekaman" not in text
+@pytest.mark.parametrize(
+    ("wording", "says", "never_says"),
+    [
+        pytest.param(
+            "not_recorded",
+            [
+                "belum melakukan perekaman KTP-el.",
+                "Surat keterangan ini merupakan bukti bahwa yang bersangkutan terdaftar sebagai "
+                "penduduk, dan bukan pengganti KTP-el.",
+            ],
+            [SUBSTITUTE, "telah melakukan perekaman"],
+            id="not-recorded",
+        ),
+        pytest.param(
+            "in_process",
+            [
+                "Yang bersangkutan telah melakukan perekaman KTP-el dan data sedang diproses.",
+                SUBSTITUTE,
+            ],
+            ["belum melakukan perekaman", "pencetakan", "dapat diambil"],
+            id="in-process",
+        ),
+        pytest.param(
+            "being_printed",
+            [
+                "telah melakukan perekaman KTP-el dan KTP-el yang bersangkutan sedang dalam "
+                "proses pencetakan.",
+                SUBSTITUTE,
+            ],
+            ["data sedang diproses", "dapat diambil"],
+            id="being-printed",
+        ),
+        pytest.param(
+            "ready_to_collect",
+            [
+                "KTP-el yang bersangkutan telah selesai dicetak dan dapat diambil di Dinas "
+                "Kependudukan dan Pencatatan Sipil Kota Kupang, Jl. Timor Raya No. 123",
+                SUBSTITUTE,
+            ],
+            ["data sedang diproses", "proses pencetakan"],
+            id="ready-to-collect",
+        ),
+    ],
+)
+def test_wording_by_status(
+    make_content: Callable[..., LetterContent],
+    wording: str,
+    says: list[str],
+    never_says: list[str],
+) -> None:
+    text = _text(render_letter(make_content(wording=wording)))
+    assert REGISTERED in text
+    for sentence in says:
+        assert sentence in text, sentence
+    for sentence in never_says:
+        assert sentence not in text, sentence
+    # The old wording: no "telah wajib memiliki", no open-ended validity beside the end date.
+    assert "telah wajib memiliki" not in text
+    assert "selama KTP-el" not in text
+    assert "berlaku sampai dengan 12 September 2026." in text
+
+
+def test_ready_to_collect_names_the_configured_place(
+    make_content: Callable[..., LetterContent],
+) -> None:
+    content = make_content(
+        wording="ready_to_collect", collection_place="Kantor Kecamatan Oebobo, loket 3."
+    )
+    assert "dapat diambil di Kantor Kecamatan Oebobo, loket 3." in _text(render_letter(content))
+
+
+def test_esign_statement_names_the_certificate_issuer(
+    make_content: Callable[..., LetterContent],
+) -> None:
+    issuer = "Balai Sertifikasi Elektronik (Badan Siber dan Sandi Negara)"
+    text = _text(render_letter(make_content(signature_issuer=issuer)))
+    assert (
+        "Dokumen ini telah ditandatangani secara elektronik menggunakan sertifikat elektronik "
+        f"yang diterbitkan oleh {issuer}." in text
+    )
+    assert "Undang-Undang Nomor 11 Tahun 2008 tentang Informasi dan Transaksi Elektronik" in text
+    assert "TIDAK SAH" not in text
+
+
+def test_development_letter_says_it_is_not_official(
+    make_content: Callable[..., LetterContent],
+) -> None:
+    content = make_content(signature_issuer="SKK dev", development_signature=True)
+    text = _text(render_letter(content))
+    assert "ditandatangani dengan kunci pengembangan, bukan dengan sertifikat elektronik" in text
+    assert "SKK dev" not in text
+    assert "dokumen ini TIDAK SAH" in text
+    assert "telah ditandatangani secara elektronik menggunakan sertifikat" not in text
+
+
+@pytest.mark.parametrize(
+    ("overrides", "printed", "not_printed"),
+    [
+        pytest.param(
+            {"religion": "kepercayaan"},
+            "Kepercayaan : KEPERCAYAAN TERHADAP TUHAN YME",
+            "Agama :",
+            id="kepercayaan",
+        ),
+        pytest.param({"blood_type": "tidak_tahu"}, "Golongan Darah : -", "TIDAK TAHU", id="blood"),
+        pytest.param(
+            {"citizenship": "WNA", "nationality": "TL"},
+            "Kewarganegaraan : TIMOR LESTE",
+            "Kewarganegaraan : WNA",
+            id="wna-nationality",
+        ),
+        pytest.param(
+            {"kelurahan": "Oebobo", "kecamatan": "Kelapa Lima"},
+            "Kecamatan : KELAPA LIMA",
+            "Kecamatan : Kelapa Lima",
+            id="region-capitals",
+        ),
+    ],
+)
+def test_fields_print_as_on_a_ktp_el(
+    make_content: Callable[..., LetterContent],
+    overrides: dict[str, str],
+    printed: str,
+    not_printed: str,
+) -> None:
+    text = _text(render_letter(make_content(**overrides)))
+    assert printed in text
+    assert not_printed not in text
+
+
+def test_letterhead_contacts_and_rank(make_content: Callable[..., LetterContent]) -> None:
+    from .conftest import OFFICE, SIGNATORY
+
+    content = make_content(
+        office=dataclasses.replace(
+            OFFICE, phone="(0380) 821234", email="dukcapil@kupangkota.go.id", website=""
+        ),
+        signatory=dataclasses.replace(SIGNATORY, rank="Pembina Utama Muda (IV/c)"),
+    )
+    text = _text(render_letter(content))
+    assert "Telepon (0380) 821234, Pos-el dukcapil@kupangkota.go.id" in text
+    assert "Laman" not in text
+    assert "Pembina Utama Muda (IV/c) NIP. 19700101 199003 1 001" in text
+
+
+@pytest.mark.parametrize(
+    ("capacity", "opening", "heading"),
+    [
+        pytest.param(
+            "",
+            "Yang bertanda tangan di bawah ini, Sekretaris Dinas, dengan ini menerangkan",
+            "Sekretaris Dinas,",
+            id="own-name",
+        ),
+        pytest.param(
+            "Plt.",
+            "Yang bertanda tangan di bawah ini, Plt. Sekretaris Dinas, dengan ini menerangkan",
+            "Plt. Sekretaris Dinas,",
+            id="plt",
+        ),
+        pytest.param(
+            "a.n.",
+            "Yang bertanda tangan di bawah ini, Sekretaris Dinas, atas nama Kepala Dinas "
+            "Kependudukan dan Pencatatan Sipil Kota Kupang, dengan ini menerangkan",
+            "a.n. Kepala Dinas",
+            id="atas-nama",
+        ),
+    ],
+)
+def test_signatory_capacity_reads_correctly(
+    make_content: Callable[..., LetterContent], capacity: str, opening: str, heading: str
+) -> None:
+    from .conftest import SIGNATORY
+
+    signatory = dataclasses.replace(
+        SIGNATORY,
+        title="Sekretaris Dinas",
+        capacity=capacity,
+        on_behalf_of="Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang",
+    )
+    text = _text(render_letter(make_content(signatory=signatory)))
+    assert opening in text
+    assert heading in text
+
+
+def test_emblem_is_drawn(make_content: Callable[..., LetterContent], tmp_path) -> None:
+    from PIL import Image
+
+    from .conftest import OFFICE
+
+    emblem = tmp_path / "lambang.png"
+    Image.new("RGB", (60, 70), (200, 30, 30)).save(emblem)
+    without = render_letter(BASE_CONTENT)
+    pdf = render_letter(make_content(office=dataclasses.replace(OFFICE, emblem=emblem)))
+    page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+    assert len(page.images) == 1
+    assert len(pypdf.PdfReader(io.BytesIO(without)).pages[0].images) == 0
 
 
 def test_unknown_wording_is_rejected(make_content: Callable[..., LetterContent]) -> None:

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from asn1crypto import cms
 from cryptography import x509
@@ -400,3 +401,60 @@ def test_a_configured_pkcs12_with_a_ca_chain_signs_and_verifies(
 
 def _fingerprint(certificate: x509.Certificate) -> str:
     return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def test_the_letter_names_the_issuer_of_the_signing_certificate(
+    test_ca, tmp_path: Path, make_content: Callable[..., LetterContent]
+) -> None:
+    # A production certificate issued by a CA named like BSrE's: the letter's e-signature
+    # statement names that issuer, read from the certificate the signer holds.
+    _, _, intermediate, intermediate_key = test_ca
+    bsre_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    bsre = (
+        x509.CertificateBuilder()
+        .subject_name(
+            x509.Name(
+                [
+                    x509.NameAttribute(NameOID.COMMON_NAME, "Balai Sertifikasi Elektronik"),
+                    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Badan Siber dan Sandi Negara"),
+                ]
+            )
+        )
+        .issuer_name(intermediate.subject)
+        .public_key(bsre_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        .not_valid_after(dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(intermediate_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = _certificate("Kepala Dinas", key, bsre, bsre_key, ca=False)
+    path = tmp_path / "office.p12"
+    path.write_bytes(
+        pkcs12.serialize_key_and_certificates(
+            name=b"office",
+            key=key,
+            cert=leaf,
+            cas=[bsre],
+            encryption_algorithm=serialization.NoEncryption(),
+        )
+    )
+    office = LetterSigner.from_pkcs12(path, None)
+    assert office.issuer == "Balai Sertifikasi Elektronik (Badan Siber dan Sandi Negara)"
+    text = " ".join(
+        pypdf.PdfReader(io.BytesIO(render_letter(make_content(signature_issuer=office.issuer))))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert (
+        "menggunakan sertifikat elektronik yang diterbitkan oleh Balai Sertifikasi Elektronik "
+        "(Badan Siber dan Sandi Negara)." in text
+    )
+
+
+def test_development_key_issuer_is_itself(signer: LetterSigner) -> None:
+    # Self-signed: the letter must not present it as an issuer (it says "not official").
+    assert signer.development
+    assert "development" in signer.issuer.lower()

@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.dates import format_date_id
 from app.domain.eligibility import (
+    LetterPolicy,
     LetterRefusal,
     LetterWording,
     letter_refusal,
@@ -26,6 +27,8 @@ def test_refusal_order() -> None:
         "not_wajib_ktp",
         "card_already_issued",
         "recording_needs_follow_up",
+        "not_yet_recorded",
+        "record_print_ready",
     ]
 
 
@@ -69,15 +72,21 @@ def test_letter_refusal(
     )
 
 
+W = LetterWording
+
+
 @pytest.mark.parametrize(
     ("status", "wording"),
     [
-        pytest.param(S.unregistered, LetterWording.not_recorded, id="unregistered"),
+        pytest.param(S.unregistered, W.not_recorded, id="unregistered"),
         *[
-            pytest.param(s, LetterWording.in_process, id=s.value)
-            for s in RecordingStatus
-            if s is not S.unregistered
+            pytest.param(s, W.in_process, id=s.value)
+            for s in (S.bio_captured, S.processing, S.sent_for_enrollment, S.received_at_central)
         ],
+        pytest.param(S.print_ready_record, W.being_printed, id="print-ready"),
+        pytest.param(S.sent_for_card_printing, W.being_printed, id="sent-for-printing"),
+        pytest.param(S.card_printed, W.ready_to_collect, id="card-printed"),
+        pytest.param(S.card_shipped, W.ready_to_collect, id="card-shipped"),
     ],
 )
 def test_letter_wording(status: RecordingStatus, wording: LetterWording) -> None:
@@ -127,7 +136,7 @@ AT = date(2016, 3, 12)
 def test_refusal_message_exact(
     refusal: LetterRefusal, kwargs: dict[str, object], expected: str
 ) -> None:
-    assert refusal_message(refusal, **kwargs) == expected  # type: ignore[arg-type]
+    assert refusal_message(refusal, **kwargs).id == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -172,16 +181,65 @@ def test_refusal_message_exact(
 def test_refusal_message_fragments(
     refusal: LetterRefusal, kwargs: dict[str, object], fragment: str
 ) -> None:
-    message = refusal_message(refusal, **kwargs)  # type: ignore[arg-type]
+    message = refusal_message(refusal, **kwargs).id  # type: ignore[arg-type]
     assert fragment in message
     assert message.startswith("Penduduk ini ")
     assert message.endswith(".")
 
 
 @pytest.mark.parametrize("refusal", [pytest.param(r, id=r.value) for r in LetterRefusal])
-def test_every_refusal_has_a_message(refusal: LetterRefusal) -> None:
-    message = refusal_message(refusal, residency_status="moved_out", recording_status_at=AT)
-    assert message and message.endswith(".")
+@pytest.mark.parametrize("residency", ["active", "moved_out"])
+def test_every_refusal_has_a_message_in_both_languages(
+    refusal: LetterRefusal, residency: str
+) -> None:
+    message = refusal_message(
+        refusal, residency_status=residency, recording_status_at=AT, recording_status=S.processing
+    )
+    assert message.id.endswith(".") and message.en.endswith(".")
+    assert message.id != message.en
+    assert "{" not in message.id + message.en
+
+
+P = LetterPolicy
+
+
+@pytest.mark.parametrize(
+    ("policy", "refuse_print_ready", "status", "expected"),
+    [
+        pytest.param(P.any_wajib_ktp, False, S.unregistered, None, id="default-unrecorded"),
+        pytest.param(P.any_wajib_ktp, False, S.card_shipped, None, id="default-shipped"),
+        pytest.param(
+            P.recorded_only, False, S.unregistered, R.not_yet_recorded, id="recorded-only"
+        ),
+        pytest.param(P.recorded_only, False, S.bio_captured, None, id="recorded-only-recorded"),
+        pytest.param(P.recorded_only, False, S.print_ready_record, None, id="print-ready-ok"),
+        *[
+            pytest.param(P.any_wajib_ktp, True, s, R.record_print_ready, id=f"refuse-{s.value}")
+            for s in (
+                S.print_ready_record,
+                S.sent_for_card_printing,
+                S.card_printed,
+                S.card_shipped,
+            )
+        ],
+        pytest.param(P.any_wajib_ktp, True, S.received_at_central, None, id="refuse-not-yet"),
+        pytest.param(P.recorded_only, True, S.card_issued, R.card_already_issued, id="issued"),
+    ],
+)
+def test_letter_policy_settings(
+    policy: LetterPolicy,
+    refuse_print_ready: bool,
+    status: RecordingStatus,
+    expected: LetterRefusal | None,
+) -> None:
+    refusal = letter_refusal(
+        residency_status="active",
+        wajib_ktp=True,
+        recording_status=status,
+        policy=policy,
+        refuse_print_ready=refuse_print_ready,
+    )
+    assert refusal == expected
 
 
 @pytest.mark.parametrize(

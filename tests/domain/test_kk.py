@@ -45,7 +45,9 @@ def test_parse_valid(raw: str, expected: str) -> None:
             "٥٣٧١٠٤١٥٠٦١٢٠٠٠٣", "KK number must contain only the digits 0-9", id="arabic-indic"
         ),
         pytest.param(
-            kk(region="997104"), "region 99.71 is not a known kabupaten/kota", id="unknown-regency"
+            kk(region="997104"),
+            "province 99 is not a province that has ever existed",
+            id="unknown-province",
         ),
         pytest.param(kk(region="537100"), "kecamatan 00", id="kecamatan-00"),
         pytest.param(kk(dd="00"), "day 00 of the issue date is not valid", id="day-00"),

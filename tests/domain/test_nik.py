@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 
-from app.domain.nik import NikError, NikInfo, check_nik_agreement, normalize_nik, parse_nik
+from app.domain.nik import (
+    NikError,
+    NikInfo,
+    check_nik_agreement,
+    nik_region_warning,
+    normalize_nik,
+    parse_nik,
+)
 
 TODAY = date(2026, 3, 15)
 KNOWN = frozenset({"5371", "3171", "1101"})
@@ -110,7 +116,9 @@ def test_parse_valid(raw: str, expected: NikInfo) -> None:
             id="fullwidth-digits",
         ),
         pytest.param(
-            nik(region="997104"), "region 99.71 is not a known kabupaten/kota", id="unknown-regency"
+            nik(region="997104"),
+            "province 99 is not a province that has ever existed",
+            id="unknown-province",
         ),
         pytest.param(nik(region="537100"), "kecamatan 00", id="kecamatan-00"),
         pytest.param(
@@ -217,8 +225,8 @@ def test_agreement_dates(info: NikInfo, birth_date: date, sex: str, warns: bool)
     warnings = check_nik_agreement(info, birth_date=birth_date, sex=sex)  # type: ignore[arg-type]
     if warns:
         assert len(warnings) == 1
-        assert "differs from the date encoded in the NIK" in warnings[0]
-        assert info.nik not in warnings[0]
+        assert "differs from the date encoded in the NIK" in warnings[0].en
+        assert info.nik not in warnings[0].en and info.nik not in warnings[0].id
     else:
         assert warnings == []
 
@@ -240,6 +248,50 @@ def test_agreement_dates(info: NikInfo, birth_date: date, sex: str, warns: bool)
         ),
     ],
 )
-def test_agreement_sex_mismatch(info: NikInfo, sex: str, message: str) -> None:
-    with pytest.raises(NikError, match=re.escape(message)):
-        check_nik_agreement(info, birth_date=info.birth_date, sex=sex)  # type: ignore[arg-type]
+def test_agreement_sex_mismatch_is_a_warning(info: NikInfo, sex: str, message: str) -> None:
+    # A NIK is never corrected in practice: the clerk sees the warning and decides.
+    (warning,) = check_nik_agreement(info, birth_date=info.birth_date, sex=sex)  # type: ignore[arg-type]
+    assert warning.code == "nik_sex_mismatch"
+    assert message in warning.en
+    assert "NIK mengodekan jenis kelamin" in warning.id
+
+
+def test_sex_and_date_mismatch_give_two_warnings() -> None:
+    warnings = check_nik_agreement(FEMALE, birth_date=date(1990, 8, 13), sex="laki_laki")
+    assert [w.code for w in warnings] == ["nik_sex_mismatch", "nik_birth_date_mismatch"]
+    assert "13 Agustus 1990" in warnings[1].id and "13 August 1990" in warnings[1].en
+
+
+def test_retired_regency_from_before_the_papua_split_is_accepted() -> None:
+    # 91.01 was KAB. MERAUKE in the 2016 list (93.01 today); its NIKs keep 9101.
+    from app.data import known_regencies
+
+    merauke = nik(region="910101")
+    assert parse_nik(merauke, known_regencies=known_regencies(), today=TODAY).nik == merauke
+    assert nik_region_warning(merauke, known_regencies=known_regencies()) is None
+
+
+def test_unknown_regency_in_known_province_is_accepted_with_a_warning() -> None:
+    # Kota Jayapura NIKs commonly begin 9471, a code of an older list than any shipped here.
+    from app.data import known_regencies
+
+    jayapura = nik(region="947101")
+    assert parse_nik(jayapura, known_regencies=known_regencies(), today=TODAY).nik == jayapura
+    warning = nik_region_warning(jayapura, known_regencies=known_regencies())
+    assert warning is not None and warning.code == "nik_region_unknown"
+    assert "94.71" in warning.en and "94.71" in warning.id
+
+
+def test_unknown_province_is_refused_in_both_languages() -> None:
+    with pytest.raises(NikError) as excinfo:
+        parse_nik(nik(region="997104"), known_regencies=KNOWN, today=TODAY)
+    assert excinfo.value.message.code == "unknown_province"
+    assert "provinsi 99" in excinfo.value.message.id
+
+
+def test_every_nik_error_has_both_texts() -> None:
+    from app.domain.messages import TEXTS
+
+    for code, (text_id, text_en) in TEXTS.items():
+        assert text_id.strip() and text_en.strip(), code
+        assert text_id != text_en, code

@@ -78,7 +78,11 @@ def test_a_birth_date_that_differs_from_the_nik_is_a_full_warning(
 ) -> None:
     info = parse_nik(nik, today=TODAY)
     warnings = check_nik_agreement(info, birth_date=record_birth_date, sex=info.sex)
-    assert warnings == [
-        f"birth date {record_text} differs from the date encoded in the NIK ({nik_text}); "
-        "check the birth date, or keep it if it was corrected after the NIK was issued"
+    assert [(w.code, w.en) for w in warnings] == [
+        (
+            "nik_birth_date_mismatch",
+            f"birth date {record_text} differs from the date encoded in the NIK ({nik_text}); "
+            "check the birth date, or keep it if it was corrected after the NIK was issued",
+        )
     ]
+    assert warnings[0].id.startswith("tanggal lahir ")

@@ -71,7 +71,10 @@ def events_of(sessionmaker_, nik: str) -> list[RecordingEvent]:  # type: ignore[
 def test_columns_are_the_resident_fields_of_the_contract() -> None:
     from app.schemas.resident import ResidentCreate
 
-    assert set(IMPORT_COLUMNS) == set(ResidentCreate.model_fields) | {"recording_status_at"}
+    # nationality (issue 12) is not a CSV column yet: SIAK's export has none, and an imported
+    # WNA keeps it empty until a clerk sets it through the API (the letter then prints "WNA").
+    fields = set(ResidentCreate.model_fields) - {"nationality"}
+    assert set(IMPORT_COLUMNS) == fields | {"recording_status_at"}
     assert EXPORT_COLUMNS == IMPORT_COLUMNS
     assert "nik" in REQUIRED_COLUMNS and "recording_status" not in REQUIRED_COLUMNS
 
@@ -141,12 +144,6 @@ def test_bom_and_semicolon_files(sessionmaker_, bom: bool, delimiter: str) -> No
 BAD_ROWS = [
     ("bad NIK", {"nik": "53710412089"}, "nik", "16 digits"),
     ("NIK serial 0000", {"nik": "5371044108900000"}, "nik", "0000"),
-    (
-        "NIK says woman, row says man",
-        {"nik": nik_for(date(1990, 8, 1), "perempuan"), "sex": "laki_laki"},
-        "sex",
-        "perempuan",
-    ),  # fmt: skip
     ("unknown kelurahan", {"kelurahan_code": "53.71.04.9999"}, "kelurahan_code", "not a known"),
     ("impossible date", {"birth_date": "31-02-1990"}, "birth_date", "not a date that exists"),
     ("unreadable date", {"birth_date": "1 Agustus 1990"}, "birth_date", "DD-MM-YYYY"),
@@ -394,3 +391,18 @@ def test_timestamp_without_offset_is_read_in_the_office_zone(sessionmaker_) -> N
     assert report.inserted == 1
     [event] = events_of(sessionmaker_, recorded["nik"])
     assert event.occurred_at == datetime(2016, 9, 1, 2, 0, tzinfo=UTC)
+
+
+def test_sex_or_region_the_nik_disagrees_with_are_imported_with_warnings(sessionmaker_) -> None:
+    woman = nik_for(date(1990, 8, 1), "perempuan")
+    data = to_csv(
+        [
+            row(nik=woman, sex="laki_laki", birth_date="1990-08-01"),
+            row(nik="9471" + nik_for(date(1991, 3, 4), "laki_laki")[4:], birth_date="1991-03-04"),
+        ]
+    )
+    report = do_import(sessionmaker_, data)
+    assert (report.inserted, report.rejected) == (2, 0)
+    messages = [w.msg for w in report.warnings]
+    assert any("NIK encodes perempuan" in m for m in messages)
+    assert any("94.71" in m for m in messages)

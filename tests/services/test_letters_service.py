@@ -35,6 +35,7 @@ def _letter_count(sessionmaker_) -> int:  # type: ignore[no-untyped-def]
 
 class _BrokenSigner:
     development = True
+    issuer = "SKK development signing key"
 
     def sign(self, pdf: bytes, **_: object) -> bytes:
         raise OSError("signing device unplugged")
