@@ -50,14 +50,12 @@ _PHONE_MIN_DIGITS = 9
 
 
 def _mask_run(run: str) -> str:
-    digits = sum(ch in "0123456789" for ch in run)
-    if digits == 16 and not run.startswith(("+", "(")):
-        return _mask16(run)  # a NIK or KK number: shown like the holder's masked NIK
-    if digits >= _PHONE_MIN_DIGITS:
-        # Phone numbers (08xx..., +62...) and any other long number: no digit is safe to keep,
-        # a number cut short is as good as whole for a caller who guesses the rest.
-        return "".join("*" if ch in "0123456789" else ch for ch in run)
-    return run
+    # NIKs and KK numbers were masked before (mask_text_niks), like the holder's masked NIK.
+    if sum(ch.isdecimal() for ch in run) < _PHONE_MIN_DIGITS:
+        return run
+    # Phone numbers (08xx..., +62...) and any other long number: no digit is safe to keep,
+    # a number cut short is as good as whole for a caller who guesses the rest.
+    return "".join("*" if ch.isdecimal() else ch for ch in run)
 
 
 def mask_public_text(text: str) -> str:
