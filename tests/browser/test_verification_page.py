@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from app.cli import initialise
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.domain.masking import mask_nik
-from app.main import create_app
 from app.schemas.common import Role
 from app.services.keys import create_key
 from tests.factories import resident_payload
+from tests.servers import free_port, serving
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -39,17 +35,11 @@ class LiveLetter:
     nik: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveLetter]:
     """A server on a free port with one issued letter."""
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     settings = Settings(
         database_url=f"sqlite:///{tmp / 'skk.db'}",
@@ -63,29 +53,18 @@ def live_letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveLetter
         secret = create_key(session, name="browser test", role=Role.operator).secret
     engine.dispose()
 
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    try:
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}) as http:
-            resident = http.post("/api/v1/residents", json=resident_payload())
-            assert resident.status_code == 201, resident.text
-            nik = resident.json()["nik"]
-            letter = http.post(f"/api/v1/residents/{nik}/letters", json={"purpose": "Bank"})
-            assert letter.status_code == 201, letter.text
+    with (
+        serving(settings, port),
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}) as http,
+    ):
+        resident = http.post("/api/v1/residents", json=resident_payload())
+        assert resident.status_code == 201, resident.text
+        nik = resident.json()["nik"]
+        letter = http.post(f"/api/v1/residents/{nik}/letters", json={"purpose": "Bank"})
+        assert letter.status_code == 201, letter.text
         yield LiveLetter(
             page_url=letter.json()["verification_url"], number=letter.json()["number"], nik=nik
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
