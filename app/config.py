@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import time
@@ -9,6 +10,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -19,6 +21,27 @@ from app.proxies import parse_networks
 
 # A pas foto's minimum size (150×200): the pixel limit cannot be set below it.
 MIN_PHOTO_PIXELS = 150 * 200
+
+
+# The demo's signatory: a production letter must never carry it.
+PLACEHOLDER_SIGNATORY_NAME = "Drs. NAMA KEPALA DINAS, M.Si"
+PLACEHOLDER_SIGNATORY_NIP = "197001011990031001"
+
+
+def _not_reachable_from_outside(host: str | None) -> bool:
+    """True for a host a phone scanning a letter's QR code cannot reach: loopback, private,
+    link-local, or no host at all."""
+    if (
+        not host
+        or host.lower() in ("localhost", "localhost.localdomain")
+        or host.endswith(".localhost")
+    ):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: whoever runs the office's DNS decides
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 class Settings(BaseSettings):
@@ -52,9 +75,9 @@ class Settings(BaseSettings):
     office_agency: str = "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"
     office_address: str = "Jl. Timor Raya No. 120, Oesapa, Kupang, Nusa Tenggara Timur"
     office_city: str = "Kupang"
-    signatory_name: str = "Drs. NAMA KEPALA DINAS, M.Si"
+    signatory_name: str = PLACEHOLDER_SIGNATORY_NAME
     signatory_title: str = "Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Kupang"
-    signatory_nip: str = "197001011990031001"
+    signatory_nip: str = PLACEHOLDER_SIGNATORY_NIP
 
     max_json_bytes: int = 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
@@ -148,11 +171,31 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_needs_real_key(self) -> Settings:
-        if self.env == "production" and self.signing_p12 is None:
-            raise ValueError(
+        if self.env != "production":
+            return self
+        # Every reason at once, one sentence each: an operator fixes them in one go.
+        problems = []
+        if self.signing_p12 is None:
+            problems.append(
                 "SKK_ENV=production needs the office's signing key: set SKK_SIGNING_P12 "
                 "(and SKK_SIGNING_P12_PASSWORD); the development key is not accepted"
             )
+        if _not_reachable_from_outside(urlsplit(self.public_base_url).hostname):
+            problems.append(
+                f"SKK_PUBLIC_BASE_URL {self.public_base_url} is a loopback or private address: "
+                "the QR code on every letter would open nowhere; set the public address"
+            )
+        if self.signatory_name == PLACEHOLDER_SIGNATORY_NAME:
+            problems.append("SKK_SIGNATORY_NAME is still the placeholder; set the official's name")
+        if self.signatory_nip == PLACEHOLDER_SIGNATORY_NIP:
+            problems.append("SKK_SIGNATORY_NIP is still the placeholder; set the official's NIP")
+        if "*" in self.cors_origins:
+            problems.append(
+                "SKK_CORS_ORIGINS holds '*': any web page could call the API with a clerk's key; "
+                "list the front-desk app's origins"
+            )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @model_validator(mode="after")

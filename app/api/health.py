@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from app.schemas.keys import Health
+from app.services.signer import days_left
 
 router = APIRouter(tags=["health"])
 
@@ -26,8 +27,15 @@ async def health(request: Request) -> JSONResponse:
         database = "ok"
     except Exception:
         database = "unavailable"
-    signer = "ok" if getattr(state, "signer", None) is not None else "unavailable"
+    key = getattr(state, "signer", None)
+    signer = "ok" if key is not None else "unavailable"
     body = Health(
-        status="ok" if database == signer == "ok" else "degraded", database=database, signer=signer
+        status="ok" if database == signer == "ok" else "degraded",
+        database=database,
+        signer=signer,
+        signer_certificate_expires=key.not_valid_after.date() if key is not None else None,
+        signer_certificate_days_left=days_left(key) if key is not None else None,
     )
-    return JSONResponse(body.model_dump(), status_code=200 if body.status == "ok" else 503)
+    return JSONResponse(
+        body.model_dump(mode="json"), status_code=200 if body.status == "ok" else 503
+    )

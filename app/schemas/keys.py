@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,3 +65,9 @@ class Health(BaseModel):
     status: str
     database: str
     signer: str
+    signer_certificate_expires: date | None = Field(
+        default=None, description="The last day the signing certificate is valid"
+    )
+    signer_certificate_days_left: int | None = Field(
+        default=None, description="Days until it ends: renew it well before (warned from 90)"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 from app.config import Settings
@@ -11,6 +13,8 @@ from app.documents.signing import (
     SigningKeyError,
     create_development_key,
 )
+
+log = logging.getLogger("app.signer")
 
 
 def development_key_path(settings: Settings) -> Path:
@@ -26,13 +30,39 @@ def ensure_signing_key(settings: Settings) -> Path:
     return create_development_key(settings.data_dir)
 
 
+# A production service refuses to start this close to its certificate's end, and warns from
+# WARN_DAYS: letters signed after the end would not verify as the office's.
+REFUSE_DAYS = 30
+WARN_DAYS = 90
+
+
+def days_left(signer: LetterSigner, now: datetime | None = None) -> int:
+    """Whole days until the signing certificate expires (negative once it has)."""
+    return (signer.not_valid_after - (now or datetime.now(UTC))).days
+
+
+def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None = None) -> None:
+    """Refuse (production) a certificate ending within REFUSE_DAYS; warn within WARN_DAYS."""
+    left = days_left(signer, now)
+    until = signer.not_valid_after.date().isoformat()
+    if production and left < REFUSE_DAYS:
+        raise SigningKeyError(
+            f"the signing certificate ends on {until} ({left} days from now); renew it and set "
+            "the new SKK_SIGNING_P12 before starting the service"
+        )
+    if left < WARN_DAYS:
+        log.warning("the signing certificate ends on %s, in %d days: renew it soon", until, left)
+
+
 def load_signer(settings: Settings) -> LetterSigner:
     """Load the signer; raises SigningKeyError with a clear message when it cannot."""
     if settings.signing_p12 is not None:
         password = settings.signing_p12_password
-        return LetterSigner.from_pkcs12(
+        signer = LetterSigner.from_pkcs12(
             settings.signing_p12, password.get_secret_value() if password else None
         )
+        check_expiry(signer, production=settings.env == "production")
+        return signer
     if settings.env == "production":
         raise SigningKeyError("the development signing key is refused when SKK_ENV=production")
     path = development_key_path(settings)

@@ -98,7 +98,13 @@ def test_regions_by_level_and_parent(client, keys) -> None:
 def test_health(client) -> None:
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "signer": "ok"}
+    body = response.json()
+    assert {k: body[k] for k in ("status", "database", "signer")} == {
+        "status": "ok",
+        "database": "ok",
+        "signer": "ok",
+    }
+    assert body["signer_certificate_days_left"] > 0
 
 
 def test_health_503_when_database_is_gone(client, app) -> None:

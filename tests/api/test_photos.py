@@ -189,7 +189,14 @@ def test_a_letter_needs_a_photo_when_the_office_says_so(settings: Settings, keys
 
 def test_photo_required_defaults_to_production_only() -> None:
     assert Settings(_env_file=None).requires_photo is False  # type: ignore[call-arg]
-    production = Settings(env="production", signing_p12="office.p12", _env_file=None)  # type: ignore[call-arg, arg-type]
+    production = Settings(
+        env="production",
+        signing_p12="office.p12",  # type: ignore[arg-type]
+        public_base_url="https://skk.kupangkota.go.id",
+        signatory_name="Drs. YOHANES BERE, M.Si",
+        signatory_nip="196805121990031004",
+        _env_file=None,  # type: ignore[call-arg]
+    )
     assert production.requires_photo is True
     assert production.model_copy(update={"letter_requires_photo": False}).requires_photo is False
 
