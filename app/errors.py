@@ -257,6 +257,11 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         "A foreign resident (WNA) needs a nationality.",
         "Send `nationality` as an ISO 3166 alpha-2 code, e.g. TL.",
     ),
+    "unknown_query_parameter": ProblemCode(
+        422,
+        "The query holds a parameter this endpoint does not take.",
+        "Remove it, or use one of the parameters the message lists.",
+    ),
     "photo_too_many_pixels": ProblemCode(
         422, "The image has more pixels than the limit.", "Send a smaller photo."
     ),

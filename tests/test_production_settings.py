@@ -118,3 +118,22 @@ def test_health_reports_the_certificate_expiry(client) -> None:
     assert body["status"] == "ok"
     assert body["signer_certificate_days_left"] > 90
     assert dt.date.fromisoformat(body["signer_certificate_expires"]) > dt.date.today()
+
+
+def test_the_command_says_its_version() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("skk, version ")
+
+
+def test_a_key_sent_with_another_scheme_is_told_to_use_bearer(client) -> None:
+    response = client.get("/api/v1/me", headers={"Authorization": "Basic c2trOnh4eA=="})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "'Basic' scheme" in response.json()["detail"]
+    assert "Bearer <key>" in response.json()["detail"]

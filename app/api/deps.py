@@ -86,8 +86,13 @@ async def current_principal(
 ) -> Principal:
     """The key behind the request; 401 without a valid one."""
     if credentials is None or not credentials.credentials:
+        sent = request.headers.get("authorization", "").strip()
+        scheme = sent.split(" ", 1)[0] if sent else ""
         raise Unauthorized(
-            "an API key is required: send `Authorization: Bearer <key>`",
+            f"the Authorization header uses the {scheme[:20]!r} scheme; send "
+            "`Authorization: Bearer <key>`"
+            if scheme
+            else "an API key is required: send `Authorization: Bearer <key>`",
             code="missing_api_key",
             headers={"WWW-Authenticate": "Bearer"},
         )

@@ -4,9 +4,10 @@ services can trust, or a 4xx that names where the bad value was."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path, Query, Request
 from starlette.convertors import Convertor, register_url_convertor
 
 from app.domain.nik import NikError, normalize_nik
@@ -76,3 +77,41 @@ async def _letter_id_in_path(
 NikPath = Annotated[str, Depends(_nik_in_path)]
 NikQuery = Annotated[str | None, Depends(_nik_in_query)]
 LetterIdPath = Annotated[uuid.UUID, Depends(_letter_id_in_path)]
+
+
+_DECLARED_QUERY: dict[int, frozenset[str]] = {}
+
+
+def _query_aliases(dependant: Any) -> Iterator[str]:
+    # The route's own query parameters and those of every dependency it uses (filters).
+    for param in dependant.query_params:
+        yield param.alias
+    for sub in dependant.dependencies:
+        yield from _query_aliases(sub)
+
+
+def _declared_query(route: object) -> frozenset[str]:
+    names = _DECLARED_QUERY.get(id(route))
+    if names is None:
+        names = frozenset(_query_aliases(route.dependant))  # type: ignore[attr-defined]
+        _DECLARED_QUERY[id(route)] = names
+    return names
+
+
+async def no_unknown_query(request: Request) -> None:
+    """422 for a query parameter a GET route does not take: `?parent_code=` on a list would
+    otherwise be ignored silently and answer a different list than the caller meant."""
+    route = request.scope.get("route")
+    if request.method != "GET" or route is None or not request.query_params:
+        return
+    unknown = sorted(set(request.query_params) - _declared_query(route))
+    if unknown:
+        allowed = ", ".join(sorted(_declared_query(route))) or "none"
+        raise InvalidInput(
+            f"unknown query parameter {unknown[0][:40]!r}; this endpoint takes: {allowed}",
+            code="unknown_query_parameter",
+            errors=[
+                field_error(["query", name[:40]], "not a parameter of this endpoint")
+                for name in unknown[:10]
+            ],
+        )

@@ -3,7 +3,7 @@ the health check outside it."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from app.api import (
     audit,
@@ -19,6 +19,7 @@ from app.api import (
     verify,
 )
 from app.api.openapi import operation_id
+from app.api.params import no_unknown_query
 
 API_V1 = "/api/v1"
 
@@ -26,7 +27,11 @@ API_V1 = "/api/v1"
 def include_routes(app: FastAPI) -> None:
     """Add every router to the app."""
     # Operation ids come from the route functions' names (app.api.openapi.operation_id).
-    api = APIRouter(prefix=API_V1, generate_unique_id_function=operation_id)
+    api = APIRouter(
+        prefix=API_V1,
+        generate_unique_id_function=operation_id,
+        dependencies=[Depends(no_unknown_query)],
+    )
     for module in (regions, residents, photos, transfer, letters, keys, audit, statistics, verify):
         api.include_router(module.router)
     app.include_router(health.router)

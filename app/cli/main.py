@@ -12,6 +12,7 @@ from app.logging_setup import configure_logging
 
 
 @click.group()
+@click.version_option(package_name="skk-service", prog_name="skk")
 def main() -> None:
     """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
     try:

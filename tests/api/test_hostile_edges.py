@@ -188,3 +188,17 @@ def test_verification_tokens_are_shortened_in_logged_paths(client, caplog) -> No
     assert paths and all(token not in p for p in paths)
     assert any(p.startswith("/api/v1/verify/Zq3v") for p in paths)
     assert any(p.startswith("/v/Zq3v") for p in paths)
+
+
+def test_an_unknown_query_parameter_on_a_list_is_422(client, keys) -> None:
+    for path in (RESIDENTS, "/api/v1/letters", "/api/v1/regions", "/api/v1/audit-events"):
+        response = client.get(path, params={"parent_code": "53.71"}, headers=keys.admin)
+        assert response.status_code == 422, (path, response.text)
+        problem = response.json()
+        assert problem["code"] == "unknown_query_parameter"
+        assert "parent_code" in problem["detail"] and "limit" in problem["detail"]
+    # Declared parameters still work, aliases and dependencies' parameters included.
+    ok = client.get("/api/v1/regions", params={"level": "provinsi", "limit": 2}, headers=keys.admin)
+    assert ok.status_code == 200
+    filtered = client.get(RESIDENTS, params={"kelurahan_code": "53.71.04.1001"}, headers=keys.admin)
+    assert filtered.status_code == 200
