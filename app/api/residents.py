@@ -95,7 +95,8 @@ async def create_resident(
         actor,
         raw,
         lambda s: _answer(s, residents.create_resident(s, data=body, actor=actor)),
-        headers=lambda r: {"Location": f"/api/v1/residents/{r['nik']}"},
+        # A new resident is version 1: its ETag is known without reading it back.
+        headers=lambda r: {"Location": f"/api/v1/residents/{r['nik']}", "ETag": '"1"'},
     )
 
 

@@ -69,6 +69,16 @@ def resident_wajib_ktp(resident: Resident, on: date | None = None) -> bool:
     )
 
 
+def etag_matches(if_match: str, resident: Resident) -> bool:
+    """If-Match as clients send it: `*`, or a list of tags, quoted or not, weak (W/) or not."""
+    current = etag(resident).strip('"')
+    for tag in if_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/").strip('"') == current:
+            return True
+    return False
+
+
 def etag(resident: Resident) -> str:
     """The resident's entity tag: it changes with every stored change."""
     return f'"{resident.version}"'
@@ -275,7 +285,7 @@ def update_resident(
 ) -> Saved:
     """Apply a partial correction; 412 when If-Match names an older version."""
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
-    if if_match is not None and if_match.strip() not in (etag(resident), "*"):
+    if if_match is not None and not etag_matches(if_match, resident):
         raise PreconditionFailed(
             "the resident was changed since you read it: GET it again and reapply your change",
             code="stale_resident",

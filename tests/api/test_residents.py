@@ -486,3 +486,16 @@ def test_kelurahan_key_learns_a_nik_is_taken_but_not_where(client, keys) -> None
         assert not [s for s in secrets if s in hidden.text], (method, path, hidden.text)
     for response in (taken_elsewhere,):
         assert not [s for s in secrets if s in response.text], response.text
+
+
+@pytest.mark.parametrize("sent", ['"1"', "1", 'W/"1"', '"7", "1"', "*"])
+def test_if_match_takes_the_etag_as_clients_send_it(client, keys, sent: str) -> None:
+    created = client.post(URL, json=resident_payload(), headers=keys.operator)
+    assert created.headers["etag"] == '"1"'
+    url = f"{URL}/{created.json()['nik']}"
+    assert client.get(url, headers=keys.operator).headers["etag"] == created.headers["etag"]
+    changed = client.patch(url, json={"rt": "002"}, headers={**keys.operator, "If-Match": sent})
+    assert changed.status_code == 200, changed.text
+    assert changed.headers["etag"] == '"2"'
+    stale = client.patch(url, json={"rt": "003"}, headers={**keys.operator, "If-Match": sent})
+    assert stale.status_code == (200 if sent == "*" else 412)
