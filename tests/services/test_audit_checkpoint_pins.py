@@ -68,10 +68,11 @@ def test_each_bad_line_is_named_in_its_own_sentence(sessionmaker_, signer, path)
         json.dumps({**good, "certificate_sha256": "0123456789abcdef" + "f" * 48}),
         json.dumps({**good, "signature": sig[:8] + "*" + sig[8:]}),
         json.dumps({**good, "signature": ""}),
+        "  ",  # a blank line is skipped, not the end
         json.dumps(good),
     ]
     loaded = _sentences(signer, path, *lines)
-    assert [c.line for c in loaded.checkpoints] == [7]
+    assert [c.line for c in loaded.checkpoints] == [8]
     forged = "does not carry a valid signature of the office's key: it was altered or forged"
     assert loaded.problems == [
         "line 1 of the checkpoint file is not a checkpoint",
@@ -82,7 +83,7 @@ def test_each_bad_line_is_named_in_its_own_sentence(sessionmaker_, signer, path)
         f"{label} 5) {forged}",
         f"{label} 6) {forged}",
     ]
-    assert base64.b64decode(sig, validate=True)  # the line-7 signature is the real one
+    assert base64.b64decode(sig, validate=True)  # the line-8 signature is the real one
 
 
 def test_bytes_that_are_not_utf8_are_a_line_that_is_not_a_checkpoint(
