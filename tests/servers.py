@@ -4,11 +4,14 @@ free loopback port, in a thread, stopped at the end."""
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -41,3 +44,20 @@ def serving(settings: Settings, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def wait_until_healthy(
+    base: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 60
+) -> None:
+    """Wait for a `skk serve` subprocess to answer /health; fail with its log if it dies."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            raise AssertionError(log.read_text())
+        time.sleep(0.3)
+    raise AssertionError(f"server did not become healthy in {seconds:g} s")

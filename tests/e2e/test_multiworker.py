@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -27,6 +25,7 @@ from app.services.keys import create_key
 from app.services.residents import create_resident
 from app.services.signer import load_signer
 from tests.factories import resident_payload
+from tests.servers import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.postgres
 
@@ -35,17 +34,11 @@ RETRIES = 50
 CLIENTS = 50
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(engine, settings, sessionmaker_, tmp_path: Path):  # type: ignore[no-untyped-def]
     if engine.dialect.name != "postgresql":
         pytest.skip("the multi-worker test runs on PostgreSQL")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SKK_DATABASE_URL": settings.database_url,
@@ -62,18 +55,7 @@ def server(engine, settings, sessionmaker_, tmp_path: Path):  # type: ignore[no-
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError((tmp_path / "server.log").read_text())
-            time.sleep(0.3)
-        else:
-            raise RuntimeError("server did not become healthy in 60 s")
+        wait_until_healthy(base, process, tmp_path / "server.log")
         yield base
     finally:
         process.terminate()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,14 +16,9 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from tests.documents.hostile import looping_prev
+from tests.servers import free_port, wait_until_healthy
 
 CHECK_SECONDS = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _sandbox_children(pid: int) -> set[int]:
@@ -59,7 +53,7 @@ def test_sigterm_during_an_upload_check_stops_the_server_and_its_children(
         pytest.skip("reads /proc")
     if not settings.is_sqlite:
         pytest.skip("the database plays no part; once on SQLite is enough")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SKK_DATABASE_URL": settings.database_url,
@@ -76,17 +70,7 @@ def test_sigterm_during_an_upload_check_stops_the_server_and_its_children(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert server.poll() is None, (tmp_path / "server.log").read_text()
-            time.sleep(0.3)
-        else:
-            raise AssertionError("server did not become healthy in 60 s")
+        wait_until_healthy(base, server, tmp_path / "server.log")
 
         buffer = io.BytesIO()
         page = canvas.Canvas(buffer)
