@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from app.documents.signing import PROBLEM_LIMITS, SignatureReport
+from app.documents.signing import PROBLEM_LIMITS, SignatureReport, failure_report
 
 __all__ = ["CheckLimits", "SandboxBusy", "verify_pdf_isolated"]
 
@@ -53,21 +53,6 @@ class CheckLimits:
 
 class SandboxBusy(Exception):
     """Every check slot stayed busy for the whole time limit."""
-
-
-def _limits_report() -> SignatureReport:
-    return SignatureReport(
-        signed=False,
-        intact=False,
-        covers_whole_file=False,
-        trusted=False,
-        signer_subject=None,
-        signer_certificate_sha256=None,
-        signed_at=None,
-        verification_token=None,
-        letter_number=None,
-        problem=PROBLEM_LIMITS,
-    )
 
 
 # --- parent side -------------------------------------------------------------------------------
@@ -129,10 +114,10 @@ def _parse_report(raw: bytes) -> SignatureReport:
     try:
         data = json.loads(raw)
         if not isinstance(data, dict) or set(data) != {f.name for f in fields(SignatureReport)}:
-            return _limits_report()
+            return failure_report(PROBLEM_LIMITS)
         for name in ("signed", "intact", "covers_whole_file", "trusted"):
             if not isinstance(data[name], bool):
-                return _limits_report()
+                return failure_report(PROBLEM_LIMITS)
         for name in (
             "signer_subject",
             "signer_certificate_sha256",
@@ -142,12 +127,12 @@ def _parse_report(raw: bytes) -> SignatureReport:
             "signed_at",
         ):
             if data[name] is not None and not isinstance(data[name], str):
-                return _limits_report()
+                return failure_report(PROBLEM_LIMITS)
         if data["signed_at"] is not None:
             data["signed_at"] = dt.datetime.fromisoformat(data["signed_at"])
         return SignatureReport(**data)
     except ValueError:
-        return _limits_report()
+        return failure_report(PROBLEM_LIMITS)
 
 
 def verify_pdf_isolated(
@@ -176,13 +161,13 @@ def verify_pdf_isolated(
         except subprocess.TimeoutExpired:
             child.kill()
             child.communicate()
-            return _limits_report()
+            return failure_report(PROBLEM_LIMITS)
         except OSError:  # the child died before it read everything (BrokenPipeError)
             child.kill()
             child.wait()
-            return _limits_report()
+            return failure_report(PROBLEM_LIMITS)
         if child.returncode != 0 or len(out) > _MAX_REPORT:
-            return _limits_report()
+            return failure_report(PROBLEM_LIMITS)
         return _parse_report(out)
     finally:
         slots.release()

@@ -59,6 +59,7 @@ __all__ = [
     "SigningKeyError",
     "certificate_issuer",
     "create_development_key",
+    "failure_report",
     "verify_pdf",
 ]
 
@@ -427,7 +428,8 @@ class SignatureReport:
         return self.signed and self.intact and self.covers_whole_file and self.trusted
 
 
-def _failure(problem: str, *, signed: bool = False) -> SignatureReport:
+def failure_report(problem: str, *, signed: bool = False) -> SignatureReport:
+    """A report that names no signer and vouches for nothing, with its problem."""
     return SignatureReport(
         signed=signed,
         intact=False,
@@ -469,20 +471,20 @@ def _looks_like_pdf(data: bytes) -> bool:
 def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> SignatureReport:
     """Check an SKK PDF's signature; never raises for bad input, reports the problem instead."""
     if not isinstance(data, bytes | bytearray | memoryview) or not _looks_like_pdf(bytes(data)):
-        return _failure(PROBLEM_NOT_PDF)
+        return failure_report(PROBLEM_NOT_PDF)
     trusted_set = {fp.lower().replace(":", "") for fp in trusted_certificates_sha256}
     try:
         reader = PdfFileReader(io.BytesIO(bytes(data)))
         signatures = reader.embedded_regular_signatures
     except MemoryError:
         # A compression bomb under an address-space limit (app.documents.sandbox).
-        return _failure(PROBLEM_LIMITS)
+        return failure_report(PROBLEM_LIMITS)
     except Exception:
         # Truncated and corrupt files fail in many different places inside the
         # parser; for the caller they are all the same problem.
-        return _failure(PROBLEM_DAMAGED)
+        return failure_report(PROBLEM_DAMAGED)
     if not signatures:
-        return _failure(PROBLEM_UNSIGNED)
+        return failure_report(PROBLEM_UNSIGNED)
 
     # The office signs exactly once, so the first signature is the letter's;
     # anything signed or written later shows up as incomplete coverage.
@@ -506,9 +508,9 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         covers_whole_file = sig.coverage == SignatureCoverageLevel.ENTIRE_FILE
         info = _signed_info(reader, sig.signed_revision)
     except MemoryError:
-        return _failure(PROBLEM_LIMITS, signed=True)
+        return failure_report(PROBLEM_LIMITS, signed=True)
     except Exception:
-        return _failure(PROBLEM_DAMAGED, signed=True)
+        return failure_report(PROBLEM_DAMAGED, signed=True)
 
     # Trust needs the pinned certificate *and* a signature that really was made
     # with its key; a tampered document can still show who signed the original.
