@@ -334,10 +334,12 @@ def verify_chain(
     def broken(seq: int | None, problem: str) -> ChainReport:
         return ChainReport(checked, seq, problem)
 
-    while rows := _sealed_rows(session, from_seq=expected_seq, batch=batch):
-        for index, row in enumerate(rows):
+    # One row more than the batch: a twin of the batch's last entry is seen before the next
+    # batch starts past its seq.
+    while rows := _sealed_rows(session, from_seq=expected_seq, batch=batch + 1):
+        for index, row in enumerate(rows[:batch]):
             seq = row.chain_seq
-            twin = index + 1 < len(rows) and rows[index + 1].chain_seq == seq
+            twin = rows[index + 1].chain_seq == seq if index + 1 < len(rows) else False
             if seq < expected_seq or twin:
                 return broken(seq, f"entry {seq} appears more than once")
             if seq != expected_seq:

@@ -227,7 +227,12 @@ def test_garbage_time_is_a_sentence(sessionmaker_, engine) -> None:
     assert report.problem == "entry 7 cannot be read: its time is not a time"
 
 
-def test_duplicated_seq_is_a_sentence(sessionmaker_, engine) -> None:
+@pytest.mark.parametrize(
+    "batch", [5000, 4, 5], ids=["one-batch", "twin-across-batches", "twin-inside"]
+)
+def test_duplicated_seq_is_a_sentence(sessionmaker_, engine, batch: int) -> None:
+    """A second entry 4 is found wherever the batches of the walk happen to end (with a batch
+    of four, the twin is the first row the next batch would fetch)."""
     if engine.dialect.name != "postgresql":
         pytest.skip("dropping the unique constraint is shown on PostgreSQL")
     _entries(sessionmaker_)
@@ -237,7 +242,7 @@ def test_duplicated_seq_is_a_sentence(sessionmaker_, engine) -> None:
         "UPDATE audit_events SET chain_seq = 4 WHERE chain_seq = 5",
     )
     try:
-        report = _verify(sessionmaker_)
+        report = _verify(sessionmaker_, batch=batch)
     finally:
         _tamper(
             engine,
