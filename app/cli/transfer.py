@@ -84,14 +84,26 @@ class _ErrorsCsv:
 
 
 def _summary(report: ImportReport) -> str:
-    lines = [
-        f"{report.rows:,} rows: {report.inserted:,} inserted, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged, {report.rejected:,} rejected"
-    ]
+    counts = (
+        f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged"
+    )
     if report.dry_run:
-        lines.append("dry run: nothing was stored")
+        lines = [
+            f"dry run, nothing was stored: of {report.rows:,} rows, {counts} "
+            f"if imported; {report.rejected:,} rejected"
+        ]
     elif not report.committed:
-        lines.append("nothing was stored: a row was rejected (all or nothing; see --partial)")
+        # All or nothing with a rejected row: the counts are what would have happened, and
+        # printing them as done ("2 inserted") would tell the clerk the good rows are in.
+        good = report.rows - report.rejected
+        lines = [
+            f"nothing was stored: {report.rejected:,} of {report.rows:,} rows rejected "
+            "(all or nothing). Fix the rows below and import the file again"
+            + (f", or add --partial to store the {good:,} good rows" if good else "")
+            + "."
+        ]
+    else:
+        lines = [f"{report.rows:,} rows: {counts}, {report.rejected:,} rejected"]
     for row in report.rejected_rows[:_SHOWN]:
         errors = "; ".join(f"{e.field}: {e.msg}" for e in row.errors)
         lines.append(f"  line {row.line} ({row.nik}): {errors}")
