@@ -20,7 +20,7 @@ from app.logging_setup import configure_logging
     "-v",
     "--verbose",
     is_flag=True,
-    help="Also log each schema migration step (Alembic's lines) and other details.",
+    help="Also log each schema migration step (Alembic's lines) on stderr.",
 )
 def main(verbose: bool) -> None:
     """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
