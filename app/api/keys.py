@@ -40,7 +40,6 @@ async def me(principal: CurrentKey) -> Me:
             "kelurahan_required",
             "kelurahan_not_allowed",
             "unknown_kelurahan",
-            "invalid_key_expiry",
         ),
     ),
 )
