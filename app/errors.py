@@ -115,6 +115,9 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         401, "The API key is not known.", "Check the key; ask an admin for a new one."
     ),
     "revoked_api_key": ProblemCode(401, "The API key was revoked.", "Ask an admin for a new key."),
+    "expired_api_key": ProblemCode(
+        401, "The API key has passed its expiry.", "Ask an admin for a new key."
+    ),
     "unauthorized": ProblemCode(401, "The request is not authenticated.", "Send an API key."),
     "forbidden": ProblemCode(403, "The key may not do this.", "Use a key with the right role."),
     "role_not_allowed": ProblemCode(
@@ -233,6 +236,11 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     ),
     "kelurahan_not_allowed": ProblemCode(
         422, "Only kelurahan keys take a kelurahan code.", "Leave `kelurahan_code` out."
+    ),
+    "invalid_key_expiry": ProblemCode(
+        422,
+        "A key's expiry is outside 1 hour to 3650 days.",
+        "Send `expires_in_days` from 1 to 3650, or leave it out for a key without expiry.",
     ),
     "nik_sex_mismatch": ProblemCode(
         422,

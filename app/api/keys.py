@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
@@ -43,11 +45,18 @@ async def me(principal: CurrentKey) -> Me:
 )
 async def create_key(body: ApiKeyCreate, session: SessionDep, actor: Admin) -> ApiKeyCreated:
     """Admin only. The answer holds the secret key: it is shown this once. `Idempotency-Key`
-    is not honoured here on purpose: replaying the answer would mean storing the secret."""
+    is not honoured here on purpose: replaying the answer would mean storing the secret.
+    With `expires_in_days` the key stops working that many days from now (`expires_at`);
+    a request with it after that is a 401 `expired_api_key`."""
 
     def create(s: Session) -> ApiKeyCreated:
         created = keys.create_key(
-            s, name=body.name, role=body.role, kelurahan_code=body.kelurahan_code, actor=actor
+            s,
+            name=body.name,
+            role=body.role,
+            kelurahan_code=body.kelurahan_code,
+            expires_in=timedelta(days=body.expires_in_days) if body.expires_in_days else None,
+            actor=actor,
         )
         return ApiKeyCreated(
             **ApiKeyRead.model_validate(created.key).model_dump(), key=created.secret

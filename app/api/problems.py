@@ -28,6 +28,7 @@ GENERIC_CODES = frozenset(
         "missing_api_key",
         "invalid_api_key",
         "revoked_api_key",
+        "expired_api_key",
         "role_not_allowed",
         "validation_error",
         "invalid_character",

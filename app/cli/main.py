@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -12,8 +13,16 @@ from app.logging_setup import configure_logging
 
 
 @click.group()
-@click.version_option(package_name="skk-service", prog_name="skk")
-def main() -> None:
+@click.version_option(
+    package_name="skk-service", prog_name="skk", help="Show the version and exit."
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also log each schema migration step (Alembic's lines) on stderr.",
+)
+def main(verbose: bool) -> None:
     """SKK service: residents' e-KTP recording status and Surat Keterangan Kependudukan."""
     try:
         settings = get_settings()
@@ -27,3 +36,7 @@ def main() -> None:
         sys.exit(2)
     use_office_clock(settings)
     configure_logging(settings.log_level)
+    if not verbose:
+        # The operator asked for a command's result: "schema at head" says the migrations
+        # ran; each step, and Alembic's own chatter, is for --verbose.
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)

@@ -4,6 +4,7 @@ development key. Shared by the commands that need a ready database."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -26,6 +27,18 @@ def service_role(settings: Settings) -> tuple[str, str | None] | None:
     return service.username, service.password
 
 
+def _make_sqlite_folder(settings: Settings) -> None:
+    """SQLite makes a missing database file but not its folder: make that too, so a first
+    `skk init` with SKK_DATABASE_URL=sqlite:////var/lib/skk/db/skk.db just works."""
+    from sqlalchemy.engine import make_url
+
+    if not settings.is_sqlite:
+        return
+    database = make_url(settings.migration_url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
 def initialise(settings: Settings) -> dict[str, int]:
     """Create or upgrade the schema (as the migration role), load region codes, grant the
     service role, make the development key if needed."""
@@ -33,6 +46,7 @@ def initialise(settings: Settings) -> dict[str, int]:
     from app.services.regions import load_regions
     from app.services.signer import ensure_signing_key
 
+    _make_sqlite_folder(settings)
     engine = make_engine(settings.migration_url)
     try:
         upgrade_to_head(engine)

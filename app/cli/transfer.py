@@ -84,14 +84,26 @@ class _ErrorsCsv:
 
 
 def _summary(report: ImportReport) -> str:
-    lines = [
-        f"{report.rows:,} rows: {report.inserted:,} inserted, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged, {report.rejected:,} rejected"
-    ]
+    counts = (
+        f"{report.inserted:,} inserted, {report.updated:,} updated, {report.unchanged:,} unchanged"
+    )
     if report.dry_run:
-        lines.append("dry run: nothing was stored")
+        lines = [
+            f"dry run, nothing was stored: of {report.rows:,} rows, {counts} "
+            f"if imported; {report.rejected:,} rejected"
+        ]
     elif not report.committed:
-        lines.append("nothing was stored: a row was rejected (all or nothing; see --partial)")
+        # All or nothing with a rejected row: the counts are what would have happened, and
+        # printing them as done ("2 inserted") would tell the clerk the good rows are in.
+        good = report.rows - report.rejected
+        lines = [
+            f"nothing was stored: {report.rejected:,} of {report.rows:,} rows rejected "
+            "(all or nothing). Fix the rows below and import the file again"
+            + (f", or add --partial to store the {good:,} good rows" if good else "")
+            + "."
+        ]
+    else:
+        lines = [f"{report.rows:,} rows: {counts}, {report.rejected:,} rejected"]
     for row in report.rejected_rows[:_SHOWN]:
         errors = "; ".join(f"{e.field}: {e.msg}" for e in row.errors)
         lines.append(f"  line {row.line} ({row.nik}): {errors}")
@@ -128,8 +140,8 @@ def import_command(
     batch_size: int,
     as_json: bool,
 ) -> None:
-    """Import residents from a CSV file (SIAK export): upsert by NIK, all or nothing unless
-    --partial. Exits 1 when rows were rejected, 2 when the file cannot be read."""
+    """Import residents from the CSV file FILE (SIAK export): upsert by NIK, all or nothing
+    unless --partial. Exits 1 when rows were rejected, 2 when the file cannot be read."""
     from app.services.importer import run_import
 
     settings = get_settings()
@@ -197,7 +209,11 @@ def private_file(path: Path) -> Iterator[BinaryIO]:
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--kelurahan", "kelurahan_code", help="Only this kelurahan, e.g. 53.71.04.1001")
 @click.option("--kecamatan", "kecamatan_code", help="Only this kecamatan, e.g. 53.71.04")
-@click.option("--recording-status", type=click.Choice([s.value for s in RecordingStatus]))
+@click.option(
+    "--recording-status",
+    type=click.Choice([s.value for s in RecordingStatus]),
+    help="Only residents with this recording status.",
+)
 @click.option("--wajib-ktp/--not-wajib-ktp", default=None, help="Only (not) wajib KTP")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def export_command(
@@ -208,7 +224,7 @@ def export_command(
     wajib_ktp: bool | None,
     force: bool,
 ) -> None:
-    """Export residents as CSV with the import's columns ("-" for stdout). The file is
+    """Export residents to FILE as CSV with the import's columns ("-" for stdout). The file is
     readable by its owner only; an existing file is kept unless --force."""
     to_stdout = str(file) == "-"
     if not to_stdout and file.exists() and not force:
@@ -261,8 +277,16 @@ def demo() -> None:
 
 
 @demo.command("kupang-2016")
-@click.option("--seed", default=2016, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0.0))
+@click.option(
+    "--seed", default=2016, show_default=True, type=int, help="The same seed, the same people."
+)
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.0),
+    help="Share of the population to load, e.g. 0.01 for a quick try.",
+)
 @click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),

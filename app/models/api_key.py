@@ -22,3 +22,5 @@ class ApiKey(Base):
     secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # None: the key does not expire (until revoked).
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

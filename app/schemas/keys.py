@@ -19,6 +19,7 @@ class ApiKeyCreate(BaseModel):
                     "name": "Kelurahan Oebobo",
                     "role": "kelurahan",
                     "kelurahan_code": "53.71.04.1001",
+                    "expires_in_days": 90,
                 },
             ]
         },
@@ -27,6 +28,14 @@ class ApiKeyCreate(BaseModel):
     name: KeyName
     role: Role
     kelurahan_code: KelurahanCode | None = None
+    expires_in_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="The key stops working this many days from now (1 to 3650); "
+        "leave it out for a key that works until it is revoked",
+        examples=[90],
+    )
 
 
 class ApiKeyRead(BaseModel):
@@ -39,6 +48,9 @@ class ApiKeyRead(BaseModel):
     prefix: str = Field(description="The first characters of the key, to tell keys apart")
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = Field(
+        default=None, description="When the key stops working; null: until it is revoked"
+    )
 
 
 class ApiKeyCreated(ApiKeyRead):

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,9 @@ from app.services.access import Principal
 from app.services.regions import kelurahan_exists
 
 KEY_PREFIX = "skk_"
+# A key's life: at least an hour, at most ten years (beyond that, leave the expiry out).
+SHORTEST_LIFE = timedelta(hours=1)
+LONGEST_LIFE = timedelta(days=3650)
 
 
 @dataclass(frozen=True)
@@ -37,9 +41,16 @@ def create_key(
     name: str,
     role: Role,
     kelurahan_code: str | None = None,
+    expires_in: timedelta | None = None,
     actor: Principal | None = None,
 ) -> NewKey:
-    """Create a key; the secret is returned here and never again."""
+    """Create a key, valid for `expires_in` when given; the secret is returned here only."""
+    if expires_in is not None and not SHORTEST_LIFE <= expires_in <= LONGEST_LIFE:
+        raise InvalidInput(
+            "a key's expiry must be between 1 hour and 3650 days from now",
+            code="invalid_key_expiry",
+            errors=[field_error(["body", "expires_in_days"], "between 1 hour and 3650 days")],
+        )
     if role is Role.kelurahan:
         if not kelurahan_code:
             raise InvalidInput(
@@ -67,6 +78,7 @@ def create_key(
         kelurahan_code=kelurahan_code,
         prefix=secret[:12],
         secret_sha256=_digest(secret),
+        expires_at=utcnow() + expires_in if expires_in is not None else None,
     )
     session.add(key)
     session.flush()
@@ -76,7 +88,12 @@ def create_key(
         action="api_key.created",
         target_type="api_key",
         target=str(key.id),
-        details={"role": role.value, "name": name, "kelurahan_code": kelurahan_code},
+        details={
+            "role": role.value,
+            "name": name,
+            "kelurahan_code": kelurahan_code,
+            "expires_at": key.expires_at.isoformat() if key.expires_at else None,
+        },
     )
     return NewKey(key=key, secret=secret)
 
@@ -89,11 +106,12 @@ _BY_DIGEST = select(
     ApiKey.kelurahan_code,
     ApiKey.secret_sha256,
     ApiKey.revoked_at,
+    ApiKey.expires_at,
 ).where(ApiKey.secret_sha256 == bindparam("digest"))
 
 
-def authenticate(session: Session, secret: str) -> Principal:
-    """The principal of a presented key; 401 when unknown or revoked."""
+def authenticate(session: Session, secret: str, *, now: datetime | None = None) -> Principal:
+    """The principal of a presented key; 401 when unknown, revoked or expired."""
     digest = _digest(secret)
     key = session.execute(_BY_DIGEST, {"digest": digest}).first()
     # The lookup is by digest; the compare is constant-time all the same.
@@ -101,6 +119,13 @@ def authenticate(session: Session, secret: str) -> Principal:
         raise Unauthorized("the API key is not known", code="invalid_api_key")
     if key.revoked_at is not None:
         raise Unauthorized("the API key was revoked", code="revoked_api_key")
+    # The row holds an aware UTC datetime (UtcDateTime), on SQLite too.
+    if key.expires_at is not None and key.expires_at <= (now or utcnow()):
+        raise Unauthorized(
+            f"the API key expired on {key.expires_at:%Y-%m-%d %H:%M} UTC; "
+            "ask an admin for a new key",
+            code="expired_api_key",
+        )
     return Principal(
         key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
     )
