@@ -180,8 +180,9 @@ _NOTICES = {"issued_ok", "recorded_ok", "photo_ok", "corrected_ok", "registered_
 def resident_photo(request: Request, user: User, nik: str) -> Response:
     with db(request) as session:
         stored = photos.read_photo(session, nik=_checked_nik(nik), actor=user.principal)
+        jpeg = stored.jpeg  # deferred: read while the session is open
     return Response(
-        stored.jpeg,
+        jpeg,
         media_type="image/jpeg",
         headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
     )
@@ -313,7 +314,7 @@ def _form_values(form: Any, fields: list[tuple[str, str, list[str]]]) -> dict[st
     for name, kind, _ in fields:
         raw = form.get(name)
         if kind == "checkbox":
-            values[name] = raw is not None
+            values[name] = raw not in (None, "")
         elif isinstance(raw, str):
             values[name] = raw.strip()[:500]
     return values
