@@ -296,8 +296,8 @@ def _save_photo(request: Request, user: Any, nik: str, data: bytes) -> Response:
         require(user.principal, *WRITERS)
         if len(data) > settings.photo_max_bytes:
             raise PayloadTooLarge(
-                f"the photo is larger than {settings.photo_max_bytes} bytes",
-                code="photo_too_large",
+                f"the photo is larger than the {settings.photo_max_bytes / (1024 * 1024):g} MB "
+                "limit; send a smaller file (a pas foto needs no more than a few hundred KB)"
             )
         prepared = photos.prepare_photo(data, settings=settings)
         with db(request) as session:

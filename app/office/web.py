@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.db import session_scope
 from app.domain.messages import CodedError
-from app.errors import DomainError, clean_validation_msg
+from app.errors import DomainError, PayloadTooLarge, clean_validation_msg
 from app.office import sessions
 from app.office.texts import LANGS, Lang, text
 from app.services.access import Principal
@@ -87,8 +87,20 @@ def signed_in(request: Request) -> OfficeUser:
 User = Annotated[OfficeUser, Depends(signed_in)]
 
 
+# A form is small; the largest is a photo upload. Larger bodies are refused before parsing.
+_FORM_OVERHEAD = 64 * 1024
+
+
 async def csrf_checked(request: Request, user: User) -> OfficeUser:
     """The user, once the POSTed form carries their session's CSRF token (403 otherwise)."""
+    settings: Settings = request.app.state.settings
+    limit = settings.photo_max_bytes + _FORM_OVERHEAD
+    length = request.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > limit:
+        raise PayloadTooLarge(
+            f"a form may carry at most {limit} bytes, with Content-Length",
+            code="payload_too_large",
+        )
     form = await request.form()
     sent = form.get("csrf")
     if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf_token):

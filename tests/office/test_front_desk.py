@@ -293,3 +293,16 @@ def test_english_switch_is_remembered(client, keys) -> None:
     assert "Letters issued today" in english.text
     assert client.cookies.get("lang") == "en"
     assert "Letters issued today" in client.get("/office/").text
+
+
+def test_an_oversized_form_is_refused_before_it_is_read(client, keys, settings) -> None:
+    csrf = sign_in(client, keys.operator)
+    nik = register_http(client, keys.operator)["nik"]
+    big = b"x" * (settings.photo_max_bytes + 128 * 1024)
+    response = client.post(
+        f"/office/residents/{nik}/photo",
+        data={"csrf": csrf},
+        files={"photo": ("big.jpg", big, "image/jpeg")},
+    )
+    assert response.status_code == 413
+    assert "<html" in response.text
