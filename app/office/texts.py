@@ -127,6 +127,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "print_selected": ("Satu PDF untuk dicetak", "One PDF to print"),
     "none_selected": ("Pilih minimal satu surat.", "Select at least one letter."),
     "more": ("Berikutnya", "Next page"),
+    "count_letters": ("{n} surat", "{n} letters"),
+    "print_short": ("Cetak", "Print"),
     "print_copy_note": (
         "SALINAN CETAK — bukan dokumen bertanda tangan. Yang dapat diverifikasi adalah berkas PDF "
         "bertanda tangan atau kode QR.",
