@@ -14,6 +14,7 @@ from app.office.web import (
     PRE_COOKIE,
     PREFIX,
     Checked,
+    CsrfRefused,
     OfficeRoute,
     db,
     lang_of,
@@ -62,13 +63,7 @@ def sign_in(
 ) -> Response:
     lang = lang_of(request)
     if not pre_token_ok(request, csrf):
-        return render(
-            request,
-            "error.html",
-            status_code=403,
-            title=text("csrf_title", lang),
-            message=text("csrf_text", lang),
-        )
+        raise CsrfRefused()
     try:
         with db(request) as session:
             session_id, _ = sessions.sign_in(session, secret=api_key)

@@ -220,25 +220,41 @@ def download(request: Request, user: User, letter_id: str) -> Response:
     )
 
 
-@router.get("/letters/{letter_id}")
-def letter_page(request: Request, user: User, letter_id: str) -> Response:
+def _letter_view(
+    request: Request,
+    user: Any,
+    letter: Letter,
+    *,
+    names: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     settings = request.app.state.settings
-    with db(request) as session:
-        letter = letters.read_letter(session, letter_id=_letter_id(letter_id), actor=user.principal)
-        names = region_names(session)
     return render(
         request,
         "letter.html",
         user=user,
+        status_code=status_code,
         letter=letter,
         status=effective_status(letter, settings.office_today()).value,
         masked=mask_nik(letter.resident_nik),
         names=names,
         url=letters.verification_url(settings, letter.verification_token),
         may_revoke=user.principal.role in (Role.admin, Role.operator),
-        errors={},
+        errors=errors or {},
         printing=request.query_params.get("print") == "1",
+        notice=text("revoked_ok", lang_of(request)).format(number=letter.number)
+        if request.query_params.get("done") == "revoked"
+        else "",
     )
+
+
+@router.get("/letters/{letter_id}")
+def letter_page(request: Request, user: User, letter_id: str) -> Response:
+    with db(request) as session:
+        letter = letters.read_letter(session, letter_id=_letter_id(letter_id), actor=user.principal)
+        names = region_names(session)
+    return _letter_view(request, user, letter, names=names)
 
 
 @router.post("/letters/{letter_id}/revoke")
@@ -249,10 +265,9 @@ def revoke(
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     settings = request.app.state.settings
-    lang = lang_of(request)
     the_id = _letter_id(letter_id)
     revoked = None
-    with refusals(lang) as refused:
+    with refusals(lang_of(request)) as refused:
         require(user.principal, Role.admin, Role.operator)
         body = LetterRevoke(reason=reason)
         with db(request) as session:
@@ -271,18 +286,12 @@ def revoke(
     errors = refused.fields
     if "" in errors:
         errors["reason"] = errors.pop("")
-    return render(
+    return _letter_view(
         request,
-        "letter.html",
-        user=user,
-        letter=letter,
-        status=effective_status(letter, settings.office_today()).value,
-        masked=mask_nik(letter.resident_nik),
+        user,
+        letter,
         names=names,
-        url=letters.verification_url(settings, letter.verification_token),
-        may_revoke=True,
         errors=errors,
-        printing=False,
         status_code=403 if refused.code == "role_not_allowed" else 409,
     )
 

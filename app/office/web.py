@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from app.config import Settings
 from app.db import session_scope
 from app.domain.messages import CodedError
-from app.errors import DomainError, PayloadTooLarge, clean_validation_msg
+from app.errors import DomainError, InvalidInput, PayloadTooLarge, clean_validation_msg
 from app.office import sessions
 from app.office.texts import LANGS, Lang, text
 from app.services.access import Principal
@@ -201,11 +202,13 @@ def field_of(exc: DomainError) -> str | None:
     return None
 
 
-def validation_messages(exc: ValidationError, lang: Lang) -> dict[str, str]:
+def validation_messages(
+    exc: ValidationError | RequestValidationError, lang: Lang
+) -> dict[str, str]:
     """Pydantic's errors per form field, a NIK or KK sentence in the page's language."""
     out: dict[str, str] = {}
     for error in exc.errors():
-        loc = error.get("loc") or ("",)
+        loc = [p for p in error.get("loc") or () if p not in ("body", "query", "path")]
         field = str(loc[0]) if loc else ""
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, CodedError):
@@ -285,5 +288,14 @@ class OfficeRoute(APIRoute):
                 return await handler(request)
             except (SignInRequired, CsrfRefused, DomainError) as exc:
                 return _error_page(request, exc)
+            except RequestValidationError as exc:
+                # A field longer than any form sends, or a query the page never builds.
+                fields = validation_messages(exc, lang_of(request))
+                return _error_page(
+                    request,
+                    InvalidInput(
+                        "; ".join(f"{k}: {v}" for k, v in fields.items()) or "invalid input"
+                    ),
+                )
 
         return handle

@@ -128,6 +128,11 @@ def test_revoke_with_a_reason(client, keys, sessionmaker_) -> None:
     assert done.status_code == 303
     page = client.get(done.headers["location"])
     assert 'id="letter-status">revoked' in page.text
+    assert "telah dicabut" in page.text
+    # A revoked letter cannot be revoked again: the API's sentence, nothing changed.
+    twice = post(client, f"/office/letters/{letter_id}/revoke", csrf, reason="Lagi")
+    assert twice.status_code == 409
+    assert "only a valid letter can be revoked" in twice.text
 
 
 def test_a_kelurahan_key_sees_its_own_kelurahan_only(client, keys) -> None:
@@ -171,6 +176,12 @@ def test_a_hostile_nik_or_letter_id_is_a_fast_404(client, keys) -> None:
     assert post(client, "/office/letters/x/revoke", csrf, reason="r").status_code == 404
     bundle = client.post("/office/letters/bundle", data={"csrf": csrf, "letter": ["nope"]})
     assert bundle.status_code == 404
+    cursor = client.get("/office/letters", params={"cursor": "garbage"})
+    assert cursor.status_code == 422 and "<html" in cursor.text
+    assert client.get("/office/letters", params={"issued_from": "31-31-2026"}).status_code == 200
+    nik = register_http(client, keys.operator)["nik"]
+    long = _issue(client, csrf, nik, purpose="x" * 5000)
+    assert long.status_code == 422 and "<html" in long.text
 
 
 def test_register_correct_record_and_photo(client, keys, sessionmaker_) -> None:
