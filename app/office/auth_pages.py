@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -66,7 +67,11 @@ def sign_in(
         raise CsrfRefused()
     try:
         with db(request) as session:
-            session_id, _ = sessions.sign_in(session, secret=api_key)
+            session_id, _ = sessions.sign_in(
+                session,
+                secret=api_key,
+                idle=timedelta(minutes=request.app.state.settings.office_idle_minutes),
+            )
     except DomainError as exc:
         if exc.status != 401:
             raise

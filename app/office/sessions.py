@@ -23,6 +23,7 @@ from app.services.access import Principal
 from app.services.keys import authenticate
 
 COOKIE = "skk_office"
+_TOUCH_EVERY = timedelta(minutes=1)
 
 
 def _digest(session_id: str) -> str:
@@ -37,13 +38,15 @@ class Signed:
     csrf_token: str
 
 
-def sign_in(session: Session, *, secret: str) -> tuple[str, Signed]:
+def sign_in(session: Session, *, secret: str, idle: timedelta) -> tuple[str, Signed]:
     """A new session for the key (401 DomainError when unknown or revoked); returns the
     cookie's session id, which is stored nowhere but in the browser."""
     principal = authenticate(session, secret.strip())
     session_id = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     now = utcnow()
+    # Sessions nobody came back to: gone once idle, whichever browser signs in next.
+    session.execute(delete(OfficeSession).where(OfficeSession.last_seen_at < now - idle))
     assert principal.key_id is not None  # a stored key
     session.add(
         OfficeSession(
@@ -77,7 +80,9 @@ def current(session: Session, *, session_id: str | None, idle: timedelta) -> Sig
     if now - row.last_seen_at > idle:
         session.delete(row)
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        # Not a write per page: the idle clock is exact to a minute.
+        row.last_seen_at = now
     principal = Principal(
         key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
     )

@@ -169,3 +169,13 @@ def test_a_revoked_key_ends_its_sessions(client, keys, sessionmaker_) -> None:
 def test_a_forged_cookie_is_no_session(client) -> None:
     client.cookies.set("skk_office", "x" * 5000, path="/office")
     assert client.get("/office/", follow_redirects=False).status_code == 303
+
+
+def test_signing_in_clears_sessions_left_idle(client, keys, settings, sessionmaker_) -> None:
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        sign_in(client, keys.operator)
+        client.cookies.clear()
+        clock.shift(timedelta(minutes=settings.office_idle_minutes + 1))
+        sign_in(client, keys.kelurahan)
+    with session_scope(sessionmaker_) as session:
+        assert session.scalar(select(func.count()).select_from(OfficeSession)) == 1
