@@ -161,7 +161,46 @@ TEXTS: dict[str, tuple[str, str]] = {
     "warning": ("Perhatian", "Warning"),
     "fix_fields": ("Periksa isian yang ditandai.", "Check the marked fields."),
     "choose": ("— pilih —", "— choose —"),
+    # Stored values as a clerk reads them (the value itself stays in forms and URLs).
+    "v_unregistered": ("belum rekam", "not recorded"),
+    "v_bio_captured": ("sudah rekam (biometrik diambil)", "recorded (biometrics captured)"),
+    "v_processing": ("diproses", "processing"),
+    "v_sent_for_enrollment": ("dikirim untuk enrolmen", "sent for enrollment"),
+    "v_received_at_central": ("diterima di pusat", "received centrally"),
+    "v_print_ready_record": ("siap cetak", "ready to print"),
+    "v_sent_for_card_printing": ("dikirim untuk dicetak", "sent for card printing"),
+    "v_card_printed": ("KTP-el tercetak", "card printed"),
+    "v_card_shipped": ("KTP-el dikirim", "card shipped"),
+    "v_card_issued": ("KTP-el diterima", "card issued"),
+    "v_duplicate_record": ("data ganda (perlu tindak lanjut)", "duplicate record (follow up)"),
+    "v_enroll_failure_at_central": (
+        "gagal enrolmen di pusat (perlu tindak lanjut)",
+        "enrollment failed centrally (follow up)",
+    ),
+    "v_search_failure_at_central": (
+        "gagal pencarian di pusat (perlu tindak lanjut)",
+        "search failed centrally (follow up)",
+    ),
+    "v_enroll_failure_at_regional": (
+        "gagal enrolmen di daerah (perlu tindak lanjut)",
+        "enrollment failed regionally (follow up)",
+    ),
+    "v_active": ("aktif", "active"),
+    "v_moved_out": ("pindah keluar", "moved out"),
+    "v_deceased": ("meninggal", "deceased"),
+    "v_laki_laki": ("laki-laki", "male"),
+    "v_perempuan": ("perempuan", "female"),
+    "v_valid": ("berlaku", "valid"),
+    "v_expired": ("kedaluwarsa", "expired"),
+    "v_revoked": ("dicabut", "revoked"),
+    "v_superseded": ("digantikan", "superseded"),
+    "v_void": ("batal", "void"),
 }
+
+
+def value_label(value: str, lang: Lang) -> str:
+    """A stored value (a status, a sex) in words; the value itself where none is written."""
+    return text(f"v_{value}", lang) if f"v_{value}" in TEXTS else value
 
 
 def text(key: str, lang: Lang) -> str:

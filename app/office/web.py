@@ -23,7 +23,7 @@ from app.db import session_scope
 from app.domain.messages import CodedError
 from app.errors import DomainError, InvalidInput, PayloadTooLarge, clean_validation_msg
 from app.office import sessions
-from app.office.texts import LANGS, Lang, text
+from app.office.texts import LANGS, Lang, text, value_label
 from app.services.access import Principal
 from app.web import HTML_SECURITY_HEADERS, templates
 
@@ -142,6 +142,7 @@ def render(
         {
             "lang": lang,
             "t": t,
+            "v": lambda value: value_label(str(value), lang),
             "user": user,
             "csrf": user.csrf_token if user else "",
             "path": request.url.path,

@@ -127,7 +127,7 @@ def test_revoke_with_a_reason(client, keys, sessionmaker_) -> None:
     done = post(client, f"/office/letters/{letter_id}/revoke", csrf, reason="Salah orang")
     assert done.status_code == 303
     page = client.get(done.headers["location"])
-    assert 'id="letter-status">revoked' in page.text
+    assert 'data-status="revoked"' in page.text
     assert "telah dicabut" in page.text
     # A revoked letter cannot be revoked again: the API's sentence, nothing changed.
     twice = post(client, f"/office/letters/{letter_id}/revoke", csrf, reason="Lagi")
