@@ -130,7 +130,7 @@ def _resident_page(
     *,
     errors: dict[str, dict[str, str]] | None = None,
     form: dict[str, Any] | None = None,
-    notice: str = "",
+    notice_key: str = "",
     status_code: int = 200,
 ) -> Response:
     settings = request.app.state.settings
@@ -155,7 +155,10 @@ def _resident_page(
         wajib=wajib,
         errors=errors or {},
         form=form or {},
-        notice=notice,
+        # The number named is the resident's newest letter's, never one taken from the URL.
+        notice=text(notice_key, lang_of(request)).format(number=held[0].number if held else "")
+        if notice_key
+        else "",
         statuses=[s.value for s in RecordingStatus],
         may_issue=user.principal.role in ISSUERS,
         may_write=user.principal.role in WRITERS,
@@ -165,12 +168,10 @@ def _resident_page(
 
 @router.get("/residents/{nik}")
 def resident_page(request: Request, user: User, nik: str) -> Response:
-    notice_key = request.query_params.get("done", "")
-    lang = lang_of(request)
-    notice = text(notice_key, lang) if notice_key in _NOTICES else ""
-    if notice_key == "issued_ok":
-        notice = text("issued_ok", lang).format(number=request.query_params.get("number", "")[:60])
-    return _resident_page(request, user, _checked_nik(nik), notice=notice)
+    done = request.query_params.get("done", "")
+    return _resident_page(
+        request, user, _checked_nik(nik), notice_key=done if done in _NOTICES else ""
+    )
 
 
 _NOTICES = {"issued_ok", "recorded_ok", "photo_ok", "corrected_ok", "registered_ok"}
@@ -231,7 +232,7 @@ def issue_letter(
         return _resident_page(
             request, user, nik, errors={"issue": errors}, form=form, status_code=status
         )
-    return redirect(f"{_resident_path(nik)}?done=issued_ok&number={letter.number}#letters")
+    return redirect(f"{_resident_path(nik)}?done=issued_ok#letters")
 
 
 @router.post("/residents/{nik}/recording-events")
