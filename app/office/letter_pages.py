@@ -109,10 +109,8 @@ _MASKED = re.compile(r"^(\d{6})\*{6}(\d{4})$")
 
 
 def _matches(letter: Letter, q: str) -> bool:
-    """The letters list's search: a name fragment, a full NIK, or a masked NIK."""
+    """The letters list's search: a name fragment or a masked NIK."""
     digits = re.sub(r"[ .\-]", "", q)
-    if digits.isdigit() and len(digits) == 16:
-        return letter.resident_nik == digits
     masked = _MASKED.match(digits)
     if masked:
         return letter.resident_nik.startswith(masked[1]) and letter.resident_nik.endswith(masked[2])
@@ -142,26 +140,30 @@ def letters_page(
     today = settings.office_today()
     chosen = status if status in {s.value for s in LetterStatus} else ""
     kelurahan = kelurahan if re.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", kelurahan) else ""
+    q = q.strip()[:100]
+    digits = re.sub(r"[ .\-]", "", q)
+    full_nik = digits if len(digits) == 16 and digits.isascii() and digits.isdigit() else None
     filters = LetterFilters(
         status=LetterStatus(chosen) if chosen else None,
         kelurahan_code=kelurahan or None,
+        # A whole NIK is a filter of the query itself; a name or masked NIK is matched below.
+        nik=full_nik,
         issued_from=_date(issued_from),
         issued_to=_date(issued_to),
     )
-    q = q.strip()[:100]
     with db(request) as session:
         # A search reads a wider page and keeps the matches (names are not indexed for
         # infix search); the listing is audited as the API's is.
         rows, next_cursor = letters.list_letters(
             session,
             filters=filters,
-            limit=500 if (q or expiring) else 50,
+            limit=500 if ((q and not full_nik) or expiring) else 50,
             cursor=cursor[:500] or None,
             actor=user.principal,
             today=today,
         )
         names = region_names(session)
-    if q:
+    if q and not full_nik:
         rows = [r for r in rows if _matches(r, q)]
     if expiring:
         until = today + timedelta(days=EXPIRING_DAYS)

@@ -261,6 +261,8 @@ def test_letters_list_filters_and_bundles(client, keys, sessionmaker_) -> None:
     found = client.get("/office/letters", params={"q": masked})
     assert "YOSEF TEFA" in found.text and "ANA BELA" not in found.text
     assert "ANA BELA" in client.get("/office/letters", params={"q": "bela"}).text
+    whole = client.get("/office/letters", params={"q": f"{first[:6]}.{first[6:12]}.{first[12:]}"})
+    assert "ANA BELA" in whole.text and "YOSEF TEFA" not in whole.text
     assert "ANA BELA" not in client.get("/office/letters", params={"status": "revoked"}).text
     with session_scope(sessionmaker_) as session:
         stored = {row.id: row.pdf for row in session.scalars(select(Letter))}
