@@ -7,10 +7,8 @@ import hmac
 import secrets
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +22,6 @@ from app.domain.messages import CodedError
 from app.errors import DomainError, InvalidInput, PayloadTooLarge, clean_validation_msg
 from app.office import sessions
 from app.office.texts import LANGS, Lang, text, value_label
-from app.services.access import Principal
 from app.web import HTML_SECURITY_HEADERS, templates
 
 PREFIX = "/office"
@@ -58,10 +55,8 @@ def is_https(request: Request) -> bool:
     return request.url.scheme == "https" or settings.public_base_url.startswith("https://")
 
 
-@dataclass(frozen=True)
-class OfficeUser:
-    principal: Principal
-    csrf_token: str
+# The signed-in user: the key's principal and the session's CSRF token.
+OfficeUser = sessions.Signed
 
 
 def db(request: Request) -> Any:
@@ -82,7 +77,7 @@ def signed_in(request: Request) -> OfficeUser:
     if found is None:
         raise SignInRequired(ended=True)
     request.state.principal = found.principal
-    return OfficeUser(found.principal, found.csrf_token)
+    return found
 
 
 User = Annotated[OfficeUser, Depends(signed_in)]
@@ -146,7 +141,6 @@ def render(
             "user": user,
             "csrf": user.csrf_token if user else "",
             "path": request.url.path,
-            "here": quote(str(request.url.path)),
             **context,
         },
         status_code=status_code,
