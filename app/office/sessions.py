@@ -83,10 +83,7 @@ def current(session: Session, *, session_id: str | None, idle: timedelta) -> Sig
     if now - row.last_seen_at > _TOUCH_EVERY:
         # Not a write per page: the idle clock is exact to a minute.
         row.last_seen_at = now
-    principal = Principal(
-        key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
-    )
-    return Signed(principal, row.csrf_token)
+    return Signed(_principal(key), row.csrf_token)
 
 
 def sign_out(session: Session, *, session_id: str) -> None:
@@ -97,5 +94,11 @@ def sign_out(session: Session, *, session_id: str) -> None:
     if row is not None:
         session.delete(row)
         key = session.get(ApiKey, row.key_id)
-        actor = Principal(key_id=key.id, name=key.name, role=Role(key.role)) if key else None
-        audit.record(session, actor=actor, action="office.signed_out")
+        audit.record(session, actor=_principal(key) if key else None, action="office.signed_out")
+
+
+def _principal(key: ApiKey) -> Principal:
+    """The key as the services know a caller (what `authenticate` makes of a secret)."""
+    return Principal(
+        key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
+    )
