@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # personal data, so not for ever.
     idempotency_retention_hours: int = Field(default=72, ge=1, le=24 * 90)
 
+    # Office pages (/office): a signed-in browser session ends after this many idle minutes.
+    office_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+
     # Audit log hardening (issue 10): migrations as the owning role, the service as a role that
     # may only add to the log; signed checkpoints of the chain kept outside the database.
     migration_database_url: str | None = None

@@ -20,6 +20,7 @@ from app.db import make_async_engine, make_async_sessionmaker, make_engine, make
 from app.housekeeping import Housekeeper
 from app.logging_setup import configure_logging
 from app.middleware import JsonBodyMiddleware, NulGuardMiddleware, RequestLogMiddleware
+from app.office import router as office_router
 from app.proxies import TrustedProxies, parse_networks
 from app.read_log import ReadLogWriter
 from app.services.audit_checkpoints import write_checkpoint
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         trusted_proxies=TrustedProxies(parse_networks(settings.trusted_proxies)),
     )
     include_routes(app)
+    app.include_router(office_router)
     return app
 
 

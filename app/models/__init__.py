@@ -4,6 +4,7 @@ from app.models.api_key import ApiKey
 from app.models.audit_event import AuditChainHead, AuditEvent, PublicHitCount
 from app.models.idempotency import IdempotencyRecord
 from app.models.letter import Letter, LetterCounter
+from app.models.office_session import OfficeSession
 from app.models.photo import LetterPhoto, ResidentPhoto
 from app.models.recording_event import RecordingEvent
 from app.models.region import Region
@@ -18,6 +19,7 @@ __all__ = [
     "Letter",
     "LetterCounter",
     "LetterPhoto",
+    "OfficeSession",
     "RecordingEvent",
     "Region",
     "Resident",
