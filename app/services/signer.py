@@ -10,8 +10,10 @@ from app.config import Settings
 from app.documents.signing import (
     DEVELOPMENT_KEY_FILENAME,
     LetterSigner,
+    LongTermValidation,
     SigningKeyError,
     create_development_key,
+    load_trust_roots,
 )
 
 log = logging.getLogger("app.signer")
@@ -55,7 +57,67 @@ def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None
 
 
 def load_signer(settings: Settings) -> LetterSigner:
-    """Load the signer; raises SigningKeyError with a clear message when it cannot."""
+    """Load the configured signer; raises SigningKeyError with a clear message when it cannot."""
+    signer = _load_pkcs11_signer(settings) if settings.signer == "pkcs11" else _load_local(settings)
+    signer.use_long_term_validation(long_term_validation(settings))
+    return signer
+
+
+def long_term_validation(settings: Settings) -> LongTermValidation:
+    """The timestamp and validation-information settings (PAdES B-T / B-LT)."""
+    roots = load_trust_roots(settings.signing_trust_roots) if settings.signing_trust_roots else ()
+    return LongTermValidation(
+        tsa_url=settings.tsa_url or None,
+        tsa_timeout=settings.tsa_timeout_seconds,
+        embed_validation_info=settings.signing_embed_validation_info,
+        trust_roots=roots,
+        revocation_timeout=settings.revocation_timeout_seconds,
+    )
+
+
+def pkcs11_pin(settings: Settings) -> str:
+    """The token's user PIN: SKK_PKCS11_PIN, or the first line of SKK_PKCS11_PIN_FILE."""
+    if settings.pkcs11_pin is not None:
+        return settings.pkcs11_pin.get_secret_value()
+    if settings.pkcs11_pin_file is not None:
+        try:
+            lines = settings.pkcs11_pin_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SigningKeyError(
+                f"The PKCS#11 PIN file {settings.pkcs11_pin_file} cannot be read ({exc})."
+            ) from None
+        return lines[0].strip() if lines else ""
+    raise SigningKeyError("SKK_SIGNER=pkcs11 needs the PIN: set SKK_PKCS11_PIN or _PIN_FILE.")
+
+
+def _load_pkcs11_signer(settings: Settings) -> LetterSigner:
+    # Imported here: python-pkcs11 is needed only by offices that sign with a token.
+    from app.documents.pkcs11_signer import Pkcs11LetterSigner
+
+    missing = [
+        name
+        for name, value in (
+            ("SKK_PKCS11_MODULE", settings.pkcs11_module),
+            ("SKK_PKCS11_TOKEN_LABEL", settings.pkcs11_token_label),
+            ("SKK_PKCS11_KEY_LABEL", settings.pkcs11_key_label),
+        )
+        if not value
+    ]
+    if missing:
+        raise SigningKeyError(f"SKK_SIGNER=pkcs11 needs {', '.join(missing)}.")
+    assert settings.pkcs11_module and settings.pkcs11_token_label and settings.pkcs11_key_label
+    signer = Pkcs11LetterSigner(
+        module=settings.pkcs11_module,
+        token_label=settings.pkcs11_token_label,
+        key_label=settings.pkcs11_key_label,
+        cert_label=settings.pkcs11_cert_label,
+        pin=pkcs11_pin(settings),
+    )
+    check_expiry(signer, production=settings.env == "production")
+    return signer
+
+
+def _load_local(settings: Settings) -> LetterSigner:
     if settings.signing_p12 is not None:
         password = settings.signing_p12_password
         signer = LetterSigner.from_pkcs12(
