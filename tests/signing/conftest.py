@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from .pki import PkiServer, serve_test_pki
 
 SOFTHSM_MODULES = (
     "/usr/lib/softhsm/libsofthsm2.so",
@@ -152,3 +155,10 @@ def sample_unsigned_pdf() -> bytes:
     from tests.documents.conftest import BASE_CONTENT
 
     return render_letter(BASE_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PkiServer]:
+    """A CA with OCSP, a CRL and a TSA on loopback, for the module's tests."""
+    with serve_test_pki(tmp_path_factory.mktemp("pki")) as pki:
+        yield pki
