@@ -1,14 +1,20 @@
 """Signing with a key that never leaves a token or HSM, through its PKCS#11 module.
 
 The token holds the private key and its certificate (found by label).  The user PIN
-logs in once at start; every thread that signs then opens a session of its own (the
-login is shared by all sessions of the process, and a PKCS#11 session must not run
-two operations at once), so concurrent letters never wait on one another's session.
+logs in once at start, on one session kept for the signer's life.
+
+Threads: python-pkcs11 (0.8) initialises the module with ``C_Initialize(NULL)``, which
+tells it that the application never calls it from two threads at once, and releases the
+GIL during every call.  A session per thread was measured to corrupt SoftHSM2's memory
+under concurrent signing (``malloc(): unaligned tcache chunk``, CKR_GENERAL_ERROR), so every
+call into the module takes one process-wide lock.  Only the token's own operation is
+inside it: hashing, building the CMS and writing the PDF run in parallel.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,9 @@ from app.documents.signing import LetterSigner, SigningKeyError, _PadesSignedAtt
 __all__ = ["Pkcs11LetterSigner"]
 
 _PROBE = b"SKK PKCS#11 start-up probe"
+
+# Every call into a PKCS#11 module of this process (see the module's docstring).
+TOKEN_LOCK = threading.RLock()
 
 
 def _load_module(module: Path) -> Any:
@@ -101,7 +110,8 @@ def _find_certificate(session: Any, label: str) -> x509.Certificate:
 
 def _find_key(session: Any, label: str) -> Any:
     try:
-        return session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=label)
+        with TOKEN_LOCK:
+            return session.get_key(object_class=ObjectClass.PRIVATE_KEY, label=label)
     except p11.NoSuchKey:
         raise SigningKeyError(
             f"The PKCS#11 token holds no private key labelled {label!r}; check "
@@ -111,6 +121,33 @@ def _find_key(session: Any, label: str) -> Any:
         raise SigningKeyError(
             f"The PKCS#11 token holds more than one private key labelled {label!r}."
         ) from None
+
+
+class _LockedPkcs11Signer(PKCS11Signer):
+    """pyHanko's PKCS#11 signer with the token's operations under TOKEN_LOCK, run in the
+    calling thread (pyHanko would hand each to an executor thread of its own)."""
+
+    async def ensure_objects_loaded(self) -> None:
+        """Find the key handle (the certificate is given) under the lock."""
+        with TOKEN_LOCK:
+            self._load_objects()
+
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
+        """The token's raw signature of data (hashed first, outside the lock, for raw ECDSA)."""
+        if dry_run:
+            return await super().async_sign_raw(data, digest_algorithm, dry_run=True)
+        await self.ensure_objects_loaded()
+        spec = self._select_pkcs11_signing_params(digest_algorithm)
+        if spec.pre_sign_transform is not None:
+            data = spec.pre_sign_transform(data)
+        key: Any = self._key_handle
+        with TOKEN_LOCK:
+            signature = key.sign(data, **spec.sign_kwargs)
+        if spec.post_sign_transform is not None:
+            signature = spec.post_sign_transform(signature)
+        return bytes(signature)
 
 
 class Pkcs11LetterSigner(LetterSigner):
@@ -131,6 +168,7 @@ class Pkcs11LetterSigner(LetterSigner):
         self._login_session = _login(self._token, pin)
         self._key_label = key_label
         certificate = _find_certificate(self._login_session, cert_label or key_label)
+        self._key = _find_key(self._login_session, key_label)
         self._init_certificate(certificate, None, development=False)
         public = certificate.public_key()
         if isinstance(public, ec.EllipticCurvePublicKey):
@@ -142,39 +180,32 @@ class Pkcs11LetterSigner(LetterSigner):
                 "The PKCS#11 certificate's key is neither ECDSA nor RSA; the service signs "
                 "only with those."
             )
-        _find_key(self._login_session, key_label)
         if not self.verify_bytes(_PROBE, self.sign_bytes(_PROBE)):
             raise SigningKeyError(
                 f"The PKCS#11 private key {key_label!r} does not belong to the certificate "
                 f"{cert_label or key_label!r}."
             )
 
-    def _thread_key(self) -> Any:
-        # One session per thread: a session runs one operation at a time.
-        key = getattr(self._local, "key", None)
-        if key is None:
-            session = self._token.open()
-            key = _find_key(session, self._key_label)
-            self._local.session, self._local.key = session, key
-        return key
-
     def sign_bytes(self, data: bytes) -> bytes:
         """A detached SHA-256 signature by the token's key (ECDSA as DER, or RSA PKCS#1 v1.5)."""
-        key = self._thread_key()
         if self._is_ec:
-            raw = key.sign(hashlib.sha256(data).digest(), mechanism=Mechanism.ECDSA)
+            digest = hashlib.sha256(data).digest()
+            with TOKEN_LOCK:
+                raw = self._key.sign(digest, mechanism=Mechanism.ECDSA)
             half = len(raw) // 2
             r, s = int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
             return encode_dss_signature(r, s)
-        return bytes(key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
+        with TOKEN_LOCK:
+            return bytes(self._key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
 
     def _thread_signer(self) -> Signer:
+        # One pyHanko signer per thread (its caches are not thread-safe), all on the login
+        # session: TOKEN_LOCK serialises what reaches the token.
         signer: PKCS11Signer | None = getattr(self._local, "signer", None)
         if signer is None:
-            self._thread_key()
             # Raw ECDSA (the digest computed here): many tokens offer no hash-and-sign ECDSA.
-            signer = PKCS11Signer(
-                self._local.session,
+            signer = _LockedPkcs11Signer(
+                self._login_session,
                 key_label=self._key_label,
                 signing_cert=self._cert_asn1,
                 use_raw_mechanism=self._is_ec,

@@ -1,4 +1,4 @@
-"""A SoftHSM2 token with the office's key and certificate, made once per test run.
+"""Fixtures of the signing backends: a SoftHSM2 token and a test PKI (CA, OCSP, CRL, TSA).
 
 Tests that need a tool skip with the reason when it is absent; `.ci/run` installs the tools
 and sets SKK_TEST_REQUIRE_SOFTHSM=1, which turns that skip into a failure.
@@ -6,31 +6,14 @@ and sets SKK_TEST_REQUIRE_SOFTHSM=1, which turns that skip into a failure.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from .pki import PkiServer, serve_test_pki
-
-SOFTHSM_MODULES = (
-    "/usr/lib/softhsm/libsofthsm2.so",
-    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
-    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
-)
-TOKEN_LABEL = "skk-office"
-KEY_LABEL = "skk-signing"
-USER_PIN = "246810"
-SO_PIN = "13579111"
+from .softhsm import SoftHsmToken, make_softhsm_token, softhsm_module
 
 
 def require_tool(available: bool, what: str, variable: str) -> None:
@@ -43,109 +26,16 @@ def require_tool(available: bool, what: str, variable: str) -> None:
     pytest.skip(reason)
 
 
-def softhsm_module() -> Path | None:
-    """The SoftHSM2 PKCS#11 library, when the Debian package softhsm2 is installed."""
-    for candidate in SOFTHSM_MODULES:
-        if Path(candidate).is_file():
-            return Path(candidate)
-    return None
-
-
-@dataclass(frozen=True)
-class SoftHsmToken:
-    module: Path
-    conf: Path
-    certificate: x509.Certificate
-
-    def env(self) -> dict[str, str]:
-        """The environment a child process needs to see this token."""
-        return {**os.environ, "SOFTHSM2_CONF": str(self.conf)}
-
-
-def _office_certificate(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kepala Dinas (token)")])
-    now = dt.datetime.now(dt.UTC)
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=730))
-        .sign(key, hashes.SHA256())
-    )
-
-
 @pytest.fixture(scope="session")
 def softhsm(tmp_path_factory: pytest.TempPathFactory) -> SoftHsmToken:
-    """A fresh SoftHSM2 token holding an ECDSA P-256 key and its certificate under KEY_LABEL.
-
-    SoftHSM reads SOFTHSM2_CONF once per process, when the module is first loaded: the
-    variable is set for the whole run, before anything loads it.
-    """
+    """A fresh SoftHSM2 token holding an ECDSA P-256 key and its certificate under KEY_LABEL."""
     module = softhsm_module()
     require_tool(
         module is not None and shutil.which("softhsm2-util") is not None,
         "SoftHSM2 (Debian softhsm2)",
         "SKK_TEST_REQUIRE_SOFTHSM",
     )
-    assert module is not None
-    root = tmp_path_factory.mktemp("softhsm")
-    (root / "tokens").mkdir()
-    conf = root / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {root / 'tokens'}\nobjectstore.backend = file\n")
-    os.environ["SOFTHSM2_CONF"] = str(conf)
-
-    def util(*args: str) -> None:
-        subprocess.run(["softhsm2-util", *args], check=True, capture_output=True, timeout=60)
-
-    util("--init-token", "--free", "--label", TOKEN_LABEL, "--pin", USER_PIN, "--so-pin", SO_PIN)
-    key = ec.generate_private_key(ec.SECP256R1())
-    pem = root / "key.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    util(
-        "--import",
-        str(pem),
-        "--token",
-        TOKEN_LABEL,
-        "--label",
-        KEY_LABEL,
-        "--id",
-        "01",
-        "--pin",
-        USER_PIN,
-    )
-    pem.unlink()
-    certificate = _office_certificate(key)
-    _store_certificate(module, certificate)
-    return SoftHsmToken(module=module, conf=conf, certificate=certificate)
-
-
-def _store_certificate(module: Path, certificate: x509.Certificate) -> None:
-    """Put the certificate on the token next to its key (same label and ID)."""
-    import pkcs11
-    from pkcs11 import Attribute, CertificateType, ObjectClass
-
-    token = pkcs11.lib(str(module)).get_token(token_label=TOKEN_LABEL)
-    with token.open(rw=True, user_pin=USER_PIN) as session:
-        session.create_object(
-            {
-                Attribute.CLASS: ObjectClass.CERTIFICATE,
-                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-                Attribute.TOKEN: True,
-                Attribute.LABEL: KEY_LABEL,
-                Attribute.ID: b"\x01",
-                Attribute.SUBJECT: certificate.subject.public_bytes(),
-                Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
-            }
-        )
+    return make_softhsm_token(tmp_path_factory.mktemp("softhsm"))
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ can be told to stall (a TSA that is down or slow).
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
@@ -76,6 +77,7 @@ def serve_test_pki(workdir: Path) -> Iterator[PkiServer]:
             time.sleep(pki.stall_seconds)
         return holder["animator"](environ, start_response)
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     config = CertomancerConfig.from_file(str(workdir / CONFIG.name), external_url_prefix=base_url)

@@ -17,7 +17,8 @@ from app.services.signer import load_signer
 from tests.documents.test_pdfsig import pdfsig
 from tests.factories import issue_http, register_http
 
-from .conftest import KEY_LABEL, TOKEN_LABEL, USER_PIN, SoftHsmToken, require_tool
+from .conftest import require_tool
+from .softhsm import KEY_LABEL, TOKEN_LABEL, USER_PIN, SoftHsmToken
 
 
 def _pkcs11(settings: Settings, token: SoftHsmToken, **overrides: object) -> Settings:
@@ -79,11 +80,19 @@ def test_sign_bytes_through_the_token_verifies_and_is_bound_to_the_data(token_se
 
 
 def test_signing_from_many_threads_at_once(token_settings, sample_unsigned_pdf) -> None:
+    # Letters and checkpoint signatures at once from a pool, as the service does: a module
+    # initialised for one thread at a time corrupted its memory here without the lock.
     signer = load_signer(token_settings)
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        signed = list(pool.map(lambda _: signer.sign(sample_unsigned_pdf), range(24)))
-    for pdf in signed:
-        assert verify_pdf(pdf, trusted_certificates_sha256=[signer.certificate_sha256]).valid
+
+    def work(i: int) -> bool:
+        if i % 2:
+            data = f"checkpoint {i}".encode()
+            return signer.verify_bytes(data, signer.sign_bytes(data))
+        pdf = signer.sign(sample_unsigned_pdf)
+        return verify_pdf(pdf, trusted_certificates_sha256=[signer.certificate_sha256]).valid
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(96)))
 
 
 @pytest.mark.parametrize(
