@@ -183,6 +183,16 @@ class Settings(BaseSettings):
             raise ValueError("signatory NIP must have 18 digits")
         return digits
 
+    @field_validator("tsa_url")
+    @classmethod
+    def _tsa_is_http(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("SKK_TSA_URL must be an http:// or https:// URL of an RFC 3161 TSA")
+        return value.strip()
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:

@@ -222,3 +222,13 @@ def test_a_stalled_tsa_answers_503_and_uses_no_number(client, keys, test_pki) ->
     assert after.status_code == 201, after.text
     seq = [int(r.json()["number"].split("/")[1]) for r in (before, after)]
     assert seq[1] == seq[0] + 1, "the failed issue used a number"
+
+
+@pytest.mark.parametrize("url", ["ftp://tsa.example/", "tsa.example", "http://"])
+def test_a_tsa_url_that_is_not_http_is_refused_at_start(url) -> None:
+    with pytest.raises(ValueError, match="SKK_TSA_URL must be an http"):
+        Settings(tsa_url=url, _env_file=None)  # type: ignore[call-arg]
+
+
+def test_an_empty_tsa_url_means_no_timestamp() -> None:
+    assert Settings(tsa_url=" ", _env_file=None).tsa_url is None  # type: ignore[call-arg]
