@@ -7,7 +7,6 @@ can be told to stall (a TSA that is down or slow).
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -57,16 +56,40 @@ def _write_keys(directory: Path) -> None:
         )
 
 
+OFFICE_VALIDITY = '{valid-from: "2020-01-01T00:00:00+0000", valid-to: "2050-01-01T00:00:00+0000"}'
+
+
 @contextmanager
-def serve_test_pki(workdir: Path) -> Iterator[PkiServer]:
-    """Start the PKI's HTTP services on a free loopback port; stop them afterwards."""
+def serve_test_pki(
+    workdir: Path, *, office_valid_to: str | None = None, office_revoked_since: str | None = None
+) -> Iterator[PkiServer]:
+    """Start the PKI's HTTP services on a free loopback port; stop them afterwards.
+
+    office_valid_to and office_revoked_since (ISO 8601) give the office's certificate an
+    earlier end, and a revocation from that moment on (as the CA will report it then).
+    """
     from certomancer.integrations.animator import Animator, AnimatorArchStore
     from certomancer.registry import CertomancerConfig
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import pkcs12
     from werkzeug.serving import make_server
 
-    shutil.copy(CONFIG, workdir / CONFIG.name)
+    config_text = CONFIG.read_text()
+    marker = "      office:\n        subject: office\n        issuer: root\n        validity: "
+    assert marker + OFFICE_VALIDITY in config_text
+    if office_valid_to:
+        config_text = config_text.replace(
+            marker + OFFICE_VALIDITY,
+            marker + OFFICE_VALIDITY.replace("2050-01-01T00:00:00+0000", office_valid_to),
+        )
+    if office_revoked_since:
+        revocation = (
+            f'revocation: {{revoked-since: "{office_revoked_since}", reason: key_compromise}}'
+        )
+        config_text = config_text.replace(
+            marker, f"{marker[: -len('validity: ')]}{revocation}\n        validity: "
+        )
+    (workdir / CONFIG.name).write_text(config_text)
     _write_keys(workdir / "keys")
     holder: dict[str, PkiServer] = {}
 

@@ -7,9 +7,11 @@ import io
 import shutil
 import socket
 import subprocess
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from asn1crypto import cms, tsp
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -31,7 +33,7 @@ from tests.documents.test_pdfsig import pdfsig
 from tests.factories import issue_http, register_http
 
 from .conftest import require_tool
-from .pki import PkiServer
+from .pki import PkiServer, serve_test_pki
 
 TSA_NAME = "SKK Test Timestamp Authority"
 
@@ -232,3 +234,57 @@ def test_a_tsa_url_that_is_not_http_is_refused_at_start(url) -> None:
 
 def test_an_empty_tsa_url_means_no_timestamp() -> None:
     assert Settings(tsa_url=" ", _env_file=None).tsa_url is None  # type: ignore[call-arg]
+
+
+# --- years later -------------------------------------------------------------------------------
+
+LATER = datetime(2035, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def short_lived_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PkiServer]:
+    """A PKI whose office certificate ends in 2030 and is revoked from 2029 on."""
+    with serve_test_pki(
+        tmp_path_factory.mktemp("short-lived-pki"),
+        office_valid_to="2030-01-01T00:00:00+0000",
+        office_revoked_since="2029-06-01T00:00:00+0000",
+    ) as pki:
+        yield pki
+
+
+def _validate_later(pdf: bytes, root: asn1_x509.Certificate) -> PdfSignatureStatus:
+    """Validation in 2035: the TSA's chain is checked as of then (its CA answers), the office's
+    certificate as of the timestamp, from what the letter carries."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    sig = reader.embedded_regular_signatures[0]
+    kwargs = {"trust_roots": [root]}
+    bootstrap = DocumentSecurityStore.read_dss(reader).as_validation_context(
+        {**kwargs, "allow_fetching": True}, include_revinfo=True
+    )
+    return validate_pdf_ltv_signature(
+        sig,
+        RevocationInfoValidationType.PADES_LT,
+        validation_context_kwargs=kwargs,
+        bootstrap_validation_context=bootstrap,
+    )
+
+
+def test_a_letter_still_validates_after_its_certificate_expired_and_was_revoked(
+    short_lived_pki, sample_unsigned_pdf
+) -> None:
+    signer = LetterSigner.from_pkcs12(short_lived_pki.office_p12, None)
+    plain = signer.sign(sample_unsigned_pdf)
+    signer.use_long_term_validation(_long_term(short_lived_pki))
+    long_term = signer.sign(sample_unsigned_pdf)
+    root = asn1_x509.Certificate.load(short_lived_pki.root_der)
+
+    with time_machine.travel(LATER, tick=False):
+        status = _validate_later(long_term, root)
+        assert status.bottom_line, status.pretty_print_details()
+        # Without a timestamp and embedded answers, the expired, revoked certificate is all
+        # a verifier has.
+        try:
+            plain_status = _validate_later(plain, root)
+        except Exception:  # noqa: BLE001 - pyHanko: no time of signing can be established
+            return
+        assert not plain_status.bottom_line
