@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,8 +59,13 @@ def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None
 
 def load_signer(settings: Settings) -> LetterSigner:
     """Load the configured signer; raises SigningKeyError with a clear message when it cannot."""
-    signer = _load_pkcs11_signer(settings) if settings.signer == "pkcs11" else _load_local(settings)
-    signer.use_long_term_validation(long_term_validation(settings))
+    loader = _LOADERS.get(settings.signer)
+    if loader is None:
+        raise SigningKeyError(f"SKK_SIGNER={settings.signer} is not available in this version.")
+    signer = loader(settings)
+    # Timestamps and B-LT are added by the local PAdES run (PKCS#12 and PKCS#11 keys).
+    if isinstance(signer, LetterSigner):
+        signer.use_long_term_validation(long_term_validation(settings))
     return signer
 
 
@@ -131,3 +137,10 @@ def _load_local(settings: Settings) -> LetterSigner:
     if not path.exists():
         ensure_signing_key(settings)
     return LetterSigner.from_pkcs12(path, None, development=True)
+
+
+# One loader per SKK_SIGNER value.
+_LOADERS: dict[str, Callable[[Settings], LetterSigner]] = {
+    "pkcs12": _load_local,
+    "pkcs11": _load_pkcs11_signer,
+}

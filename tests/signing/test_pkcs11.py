@@ -99,6 +99,7 @@ def test_signing_from_many_threads_at_once(token_settings, sample_unsigned_pdf) 
     ("overrides", "said"),
     [
         ({"pkcs11_module": Path("/nonexistent/libtoken.so")}, "does not exist"),
+        ({"pkcs11_module": Path("/etc/hostname")}, "/etc/hostname cannot be loaded"),
         ({"pkcs11_token_label": "no-such-token"}, "No PKCS#11 token is labelled 'no-such-token'"),
         ({"pkcs11_key_label": "no-such-key"}, "no certificate labelled 'no-such-key'"),
         (
@@ -163,3 +164,9 @@ def test_a_wrong_pin_stops_the_start_with_a_clear_sentence(softhsm, tmp_path) ->
     )
     right = start(USER_PIN)
     assert right.returncode == 0, right.stdout + right.stderr
+
+
+def test_a_signer_this_version_lacks_stops_the_start(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path, signer="bsre", _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(SigningKeyError, match="SKK_SIGNER=bsre is not available"):
+        load_signer(settings)
