@@ -26,6 +26,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
@@ -48,7 +49,7 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
-from pyhanko.sign.timestamps import HTTPTimeStamper
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation.utils import DEFAULT_ALGORITHM_USAGE_POLICY
@@ -318,6 +319,48 @@ def _verify_raw(public: object, data: bytes, signature: bytes) -> bool:
     return True
 
 
+# A timestamp reply is a few kilobytes; anything much larger is not one.
+MAX_TSA_REPLY_BYTES = 256 * 1024
+
+
+class _DeadlineTimeStamper(HTTPTimeStamper):
+    """pyHanko's RFC 3161 client with a deadline for the whole exchange, not per read.
+
+    A TSA that trickles its reply a byte at a time would otherwise hold the letter (and
+    the number's row lock) for as long as it likes; an async request can be cancelled.
+    """
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """POST the request; TimestampRequestError on any failure, a timeout included."""
+        try:
+            raw = await asyncio.wait_for(self._exchange(req.dump()), timeout=self.timeout)
+        except (TimeoutError, httpx.HTTPError) as exc:
+            raise TimestampRequestError(
+                f"the timestamp authority did not answer in {self.timeout} s ({exc!r})"
+            ) from exc
+        return tsp.TimeStampResp.load(raw)
+
+    async def _exchange(self, body: bytes) -> bytes:
+        async with (
+            httpx.AsyncClient(timeout=self.timeout) as client,
+            client.stream(
+                "POST", self.url, content=body, headers=self.request_headers()
+            ) as response,
+        ):
+            if response.headers.get("content-type") != "application/timestamp-reply":
+                raise TimestampRequestError(
+                    f"the timestamp authority answered {response.status_code} "
+                    f"({response.headers.get('content-type')}), not a timestamp"
+                )
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_TSA_REPLY_BYTES:
+                    raise TimestampRequestError("the timestamp authority's reply is too large")
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+
 class LetterSigner:
     """The signer interface and what every backend shares: the certificate's facts and the
     PAdES signing run (`from_pkcs12` loads the PKCS#12 backend).
@@ -396,7 +439,7 @@ class LetterSigner:
             )
         self.long_term = long_term
         self._timestamper = (
-            HTTPTimeStamper(long_term.tsa_url, timeout=long_term.tsa_timeout)
+            _DeadlineTimeStamper(long_term.tsa_url, timeout=long_term.tsa_timeout)
             if long_term.tsa_url
             else None
         )

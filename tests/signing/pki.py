@@ -32,6 +32,8 @@ class PkiServer:
     root_pem: Path
     arch: Any
     stall_seconds: float = 0.0
+    # A TSA that answers at once but sends its reply a byte every 0.1 s (for 5 s).
+    trickle: bool = False
     requests: list[str] = field(default_factory=list)
 
     @property
@@ -41,6 +43,12 @@ class PkiServer:
     @property
     def root_der(self) -> bytes:
         return self.arch.get_cert("root").dump()  # type: ignore[no-any-return]
+
+
+def _trickle() -> Iterator[bytes]:
+    for _ in range(50):
+        time.sleep(0.1)
+        yield b"0"
 
 
 def _write_keys(directory: Path) -> None:
@@ -98,6 +106,9 @@ def serve_test_pki(
         pki.requests.append(environ.get("PATH_INFO", ""))
         if pki.stall_seconds:
             time.sleep(pki.stall_seconds)
+        if pki.trickle and "/tsa/" in environ.get("PATH_INFO", ""):
+            start_response("200 OK", [("Content-Type", "application/timestamp-reply")])
+            return _trickle()
         return holder["animator"](environ, start_response)
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request

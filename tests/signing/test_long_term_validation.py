@@ -7,6 +7,7 @@ import io
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -172,6 +173,24 @@ def test_a_tsa_that_is_down_or_slow_signs_nothing(test_pki, sample_unsigned_pdf)
         assert datetime.now(UTC) - started < timedelta(seconds=10)
     finally:
         test_pki.stall_seconds = 0.0
+
+
+def test_a_tsa_that_trickles_its_reply_is_cut_off_at_the_deadline(
+    test_pki, sample_unsigned_pdf
+) -> None:
+    signer = LetterSigner.from_pkcs12(test_pki.office_p12, None)
+    signer.use_long_term_validation(
+        _long_term(test_pki, tsa_timeout=0.5, embed_validation_info=False)
+    )
+    test_pki.trickle = True
+    try:
+        started = time.monotonic()
+        with pytest.raises(SigningUnavailable):
+            signer.sign(sample_unsigned_pdf)
+        # A read timeout alone would wait for the whole 5 s reply.
+        assert time.monotonic() - started < 2.5
+    finally:
+        test_pki.trickle = False
 
 
 # --- through the API -------------------------------------------------------------------------
