@@ -22,9 +22,10 @@ import logging
 import os
 import tempfile
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from asn1crypto import pkcs12 as asn1_pkcs12
@@ -283,6 +284,27 @@ class LongTermValidation:
         """Whether a signature needs anything from the network."""
         return self.tsa_url is not None or self.embed_validation_info
 
+    @property
+    def deadline(self) -> float:
+        """Seconds one signature may take in all: its requests run one after another (the
+        TSA twice at most; OCSP and CRLs for the signer's and the TSA's certificates), and a
+        server that trickles its answer is never cut off by a per-read timeout alone."""
+        return 2 * self.tsa_timeout + 4 * self.revocation_timeout
+
+
+def _run_with_deadline(work: Coroutine[Any, Any, Any], seconds: float) -> None:
+    """asyncio.run(work) that gives up after `seconds` (TimeoutError).
+
+    The revocation fetchers block in executor threads that cannot be cancelled: the loop is
+    closed without waiting for them (they end at their own per-read timeouts).
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(asyncio.wait_for(work, timeout=seconds))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()  # shuts the default executor down without waiting
+
 
 class SigningUnavailable(Exception):
     """The timestamp authority or a revocation server failed; nothing was signed."""
@@ -523,7 +545,10 @@ class LetterSigner:
             asyncio.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=output))
             return output.getvalue()
         try:
-            asyncio.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=output))
+            _run_with_deadline(
+                pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=output),
+                lt.deadline,
+            )
         except Exception as exc:
             log.warning("signing with a timestamp or validation information failed: %r", exc)
             raise SigningUnavailable(

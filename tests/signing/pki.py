@@ -32,8 +32,9 @@ class PkiServer:
     root_pem: Path
     arch: Any
     stall_seconds: float = 0.0
-    # A TSA that answers at once but sends its reply a byte every 0.1 s (for 5 s).
-    trickle: bool = False
+    # The service (a path fragment: "/tsa/", "/ocsp/") that answers at once but sends its
+    # reply a byte every 0.1 s, for 10 s.
+    trickle: str = ""
     requests: list[str] = field(default_factory=list)
 
     @property
@@ -46,7 +47,7 @@ class PkiServer:
 
 
 def _trickle() -> Iterator[bytes]:
-    for _ in range(50):
+    for _ in range(100):
         time.sleep(0.1)
         yield b"0"
 
@@ -106,8 +107,10 @@ def serve_test_pki(
         pki.requests.append(environ.get("PATH_INFO", ""))
         if pki.stall_seconds:
             time.sleep(pki.stall_seconds)
-        if pki.trickle and "/tsa/" in environ.get("PATH_INFO", ""):
-            start_response("200 OK", [("Content-Type", "application/timestamp-reply")])
+        path = environ.get("PATH_INFO", "")
+        if pki.trickle and pki.trickle in path:
+            kind = "timestamp-reply" if "/tsa/" in path else "ocsp-response"
+            start_response("200 OK", [("Content-Type", f"application/{kind}")])
             return _trickle()
         return holder["animator"](environ, start_response)
 

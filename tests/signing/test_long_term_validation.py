@@ -182,15 +182,31 @@ def test_a_tsa_that_trickles_its_reply_is_cut_off_at_the_deadline(
     signer.use_long_term_validation(
         _long_term(test_pki, tsa_timeout=0.5, embed_validation_info=False)
     )
-    test_pki.trickle = True
+    test_pki.trickle = "/tsa/"
     try:
         started = time.monotonic()
         with pytest.raises(SigningUnavailable):
             signer.sign(sample_unsigned_pdf)
-        # A read timeout alone would wait for the whole 5 s reply.
+        # A read timeout alone would wait for the whole 10 s reply.
         assert time.monotonic() - started < 2.5
     finally:
-        test_pki.trickle = False
+        test_pki.trickle = ""
+
+
+def test_an_ocsp_responder_that_trickles_is_cut_off_at_the_deadline(
+    test_pki, sample_unsigned_pdf
+) -> None:
+    signer = LetterSigner.from_pkcs12(test_pki.office_p12, None)
+    long_term = _long_term(test_pki, tsa_timeout=0.5, revocation_timeout=0.5)
+    signer.use_long_term_validation(long_term)
+    test_pki.trickle = "/ocsp/"
+    try:
+        started = time.monotonic()
+        with pytest.raises(SigningUnavailable):
+            signer.sign(sample_unsigned_pdf)
+        assert time.monotonic() - started < long_term.deadline + 1.0 < 10
+    finally:
+        test_pki.trickle = ""
 
 
 # --- through the API -------------------------------------------------------------------------
