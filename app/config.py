@@ -58,6 +58,25 @@ class Settings(BaseSettings):
     # Signing: a PKCS#12 file of the office; without one, `skk init` makes a development key.
     signing_p12: Path | None = None
     signing_p12_password: SecretStr | None = None
+    # Which signer holds the key: a PKCS#12 file or the development key ("pkcs12"), a token or
+    # HSM through its PKCS#11 module ("pkcs11"), or the national e-signature service ("bsre").
+    signer: Literal["pkcs12", "pkcs11", "bsre"] = "pkcs12"
+    # PKCS#11 (SKK_SIGNER=pkcs11): the module (.so), the token's label, the key's label (and the
+    # certificate's, when it differs), and the user PIN (or a file holding it, e.g. a secret).
+    pkcs11_module: Path | None = None
+    pkcs11_token_label: str | None = None
+    pkcs11_key_label: str | None = None
+    pkcs11_cert_label: str | None = None
+    pkcs11_pin: SecretStr | None = None
+    pkcs11_pin_file: Path | None = None
+    # Long-term validation: an RFC 3161 timestamp authority for every signature (PAdES B-T), and
+    # the revocation information (OCSP, CRLs) embedded in the letter (PAdES B-LT), fetched by
+    # validating the signing certificate up to the trust roots in a PEM file.
+    tsa_url: str | None = None
+    tsa_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    signing_embed_validation_info: bool = False
+    signing_trust_roots: Path | None = None
+    revocation_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Extra signer certificates (SHA-256 fingerprints, hex) the verifier accepts as the office's.
     trusted_certificates_sha256: list[str] = Field(default_factory=list)
 
@@ -167,6 +186,16 @@ class Settings(BaseSettings):
             raise ValueError("signatory NIP must have 18 digits")
         return digits
 
+    @field_validator("tsa_url")
+    @classmethod
+    def _tsa_is_http(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("SKK_TSA_URL must be an http:// or https:// URL of an RFC 3161 TSA")
+        return value.strip()
+
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -178,7 +207,7 @@ class Settings(BaseSettings):
             return self
         # Every reason at once, one sentence each: an operator fixes them in one go.
         problems = []
-        if self.signing_p12 is None:
+        if self.signer == "pkcs12" and self.signing_p12 is None:
             problems.append(
                 "SKK_ENV=production needs the office's signing key: set SKK_SIGNING_P12 "
                 "(and SKK_SIGNING_P12_PASSWORD); the development key is not accepted"

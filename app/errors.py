@@ -308,6 +308,12 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "upload_check_busy": ProblemCode(
         503, "Too many PDF checks run at once.", "Wait for Retry-After seconds and retry."
     ),
+    "signing_unavailable": ProblemCode(
+        503,
+        "The timestamp authority or a certificate status server did not answer; no letter "
+        "was issued and no number was used.",
+        "Wait for Retry-After seconds and retry.",
+    ),
     "database_unavailable": ProblemCode(
         503, "The database is not reachable.", "Wait for Retry-After seconds and retry."
     ),

@@ -1,7 +1,11 @@
 """Benchmark letter issue: render alone, sign alone, and the whole issue through the service
 layer on SQLite (eligibility, number, render, sign, store, audit, commit). Prints median and p95.
 
-Usage: .venv/bin/python bench/letters.py [N]   (default 300)
+Usage: .venv/bin/python bench/letters.py [N] [--softhsm]   (default 300)
+
+The signer is the one the SKK_ settings choose (SKK_SIGNER, SKK_SIGNING_P12, SKK_PKCS11_*,
+SKK_TSA_URL...), the development key by default; --softhsm makes a SoftHSM2 token (Debian
+softhsm2) and signs with SKK_SIGNER=pkcs11 through it.
 """
 
 from __future__ import annotations
@@ -35,12 +39,27 @@ def summary(label: str, samples: list[float]) -> None:
     print(f"{label:<32} n={len(samples):>4}  median {median:6.2f} ms  p95 {p95:6.2f} ms")
 
 
-def main(n: int) -> None:
+def softhsm_settings(tmp: Path) -> dict[str, object]:
+    """SKK_SIGNER=pkcs11 through a fresh SoftHSM2 token."""
+    from tests.signing.softhsm import KEY_LABEL, TOKEN_LABEL, USER_PIN, make_softhsm_token
+
+    token = make_softhsm_token(tmp / "softhsm")
+    return {
+        "signer": "pkcs11",
+        "pkcs11_module": token.module,
+        "pkcs11_token_label": TOKEN_LABEL,
+        "pkcs11_key_label": KEY_LABEL,
+        "pkcs11_pin": USER_PIN,
+    }
+
+
+def main(n: int, *, softhsm: bool = False) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="skk-bench-"))
     settings = Settings(
         database_url=f"sqlite:///{tmp / 'bench.db'}",
         data_dir=tmp,
         _env_file=None,  # type: ignore[call-arg]
+        **(softhsm_settings(tmp) if softhsm else {}),  # type: ignore[arg-type]
     )
     initialise(settings)
     signer = load_signer(settings)
@@ -57,6 +76,7 @@ def main(n: int) -> None:
         ]
 
     issue_ms, letters = [], []
+    issuing_started = time.perf_counter()
     for nik in niks:
         started = time.perf_counter()
         with session_scope(factory) as session:
@@ -72,6 +92,8 @@ def main(n: int) -> None:
             )
         issue_ms.append((time.perf_counter() - started) * 1000)
         letters.append(letter)
+
+    issue_seconds = time.perf_counter() - issuing_started
 
     # Render and sign alone, on the same contents, measured separately.
     render_ms, sign_ms = [], []
@@ -98,12 +120,15 @@ def main(n: int) -> None:
         signer.sign(pdf)
         sign_ms.append((time.perf_counter() - started) * 1000)
 
-    print(f"letters: {n}, SQLite, one thread, development key (ECDSA P-256)")
+    key = "development key" if signer.development else signer.subject
+    print(f"letters: {n}, SQLite, one thread, SKK_SIGNER={settings.signer} ({key})")
     summary("render alone", render_ms)
     summary("sign alone", sign_ms)
     summary("whole issue (service layer)", issue_ms)
+    print(f"{'letters/s (whole issue)':<32} {n / issue_seconds:6.1f}")
     engine.dispose()
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 300)
+    args = [a for a in sys.argv[1:] if a != "--softhsm"]
+    main(int(args[0]) if args else 300, softhsm="--softhsm" in sys.argv[1:])

@@ -18,15 +18,19 @@ import contextlib
 import datetime as dt
 import hashlib
 import io
+import logging
 import os
 import tempfile
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 from asn1crypto import pkcs12 as asn1_pkcs12
 from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -44,10 +48,14 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import as_signing_certificate_v2
-from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, SimpleSigner
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
+from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 from pyhanko.sign.validation.generic_cms import validate_sig_integrity
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation.utils import DEFAULT_ALGORITHM_USAGE_POLICY
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_TOKEN
@@ -55,16 +63,22 @@ from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_T
 __all__ = [
     "DEVELOPMENT_KEY_FILENAME",
     "LetterSigner",
+    "LongTermValidation",
+    "Pkcs12LetterSigner",
     "SignatureReport",
     "SigningKeyError",
+    "SigningUnavailable",
     "certificate_issuer",
     "create_development_key",
     "failure_report",
+    "load_trust_roots",
     "verify_pdf",
 ]
 
 DEVELOPMENT_KEY_FILENAME = "development-signing.p12"
 SIGNATURE_FIELD_NAME = "SKKSignature"
+
+log = logging.getLogger("app.signing")
 
 # Problems reported by verify_pdf; kept as constants so callers and tests can
 # compare without copying sentences around.
@@ -253,8 +267,129 @@ def certificate_issuer(cert: x509.Certificate) -> str:
     return name.rfc4514_string()
 
 
+@dataclass(frozen=True)
+class LongTermValidation:
+    """What each signature carries beyond PAdES B-B: a TSA's timestamp (B-T) and the
+    certificates and revocation answers that prove it valid later (B-LT, in the DSS)."""
+
+    tsa_url: str | None = None
+    tsa_timeout: float = 5.0
+    embed_validation_info: bool = False
+    # DER certificates: where validating the signer's (and the TSA's) certificate may end.
+    trust_roots: tuple[bytes, ...] = ()
+    revocation_timeout: float = 5.0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether a signature needs anything from the network."""
+        return self.tsa_url is not None or self.embed_validation_info
+
+    @property
+    def deadline(self) -> float:
+        """Seconds one signature may take in all: its requests run one after another (the
+        TSA twice at most; OCSP and CRLs for the signer's and the TSA's certificates), and a
+        server that trickles its answer is never cut off by a per-read timeout alone."""
+        return 2 * self.tsa_timeout + 4 * self.revocation_timeout
+
+
+def _run_with_deadline(work: Coroutine[Any, Any, Any], seconds: float) -> None:
+    """asyncio.run(work) that gives up after `seconds` (TimeoutError).
+
+    The revocation fetchers block in executor threads that cannot be cancelled: the loop is
+    closed without waiting for them (they end at their own per-read timeouts).
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(asyncio.wait_for(work, timeout=seconds))
+    finally:
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()  # shuts the default executor down without waiting
+
+
+class SigningUnavailable(Exception):
+    """The timestamp authority or a revocation server failed; nothing was signed."""
+
+
+def load_trust_roots(path: Path) -> tuple[bytes, ...]:
+    """The DER certificates of a PEM bundle; SigningKeyError when it holds none or is unreadable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise SigningKeyError(
+            f"The trust roots file {path} cannot be read ({exc.strerror})."
+        ) from None
+    try:
+        certs = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        raise SigningKeyError(
+            f"The trust roots file {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)."
+        ) from None
+    return tuple(c.public_bytes(serialization.Encoding.DER) for c in certs)
+
+
+def _verify_raw(public: object, data: bytes, signature: bytes) -> bool:
+    """Whether signature is an ECDSA or RSA PKCS#1 v1.5 SHA-256 signature of data by public."""
+    try:
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(public, rsa.RSAPublicKey):
+            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True
+
+
+# A timestamp reply is a few kilobytes; anything much larger is not one.
+MAX_TSA_REPLY_BYTES = 256 * 1024
+
+
+class _DeadlineTimeStamper(HTTPTimeStamper):
+    """pyHanko's RFC 3161 client with a deadline for the whole exchange, not per read.
+
+    A TSA that trickles its reply a byte at a time would otherwise hold the letter (and
+    the number's row lock) for as long as it likes; an async request can be cancelled.
+    """
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        """POST the request; TimestampRequestError on any failure, a timeout included."""
+        try:
+            raw = await asyncio.wait_for(self._exchange(req.dump()), timeout=self.timeout)
+        except (TimeoutError, httpx.HTTPError) as exc:
+            raise TimestampRequestError(
+                f"the timestamp authority did not answer in {self.timeout} s ({exc!r})"
+            ) from exc
+        return tsp.TimeStampResp.load(raw)
+
+    async def _exchange(self, body: bytes) -> bytes:
+        async with (
+            httpx.AsyncClient(timeout=self.timeout) as client,
+            client.stream(
+                "POST", self.url, content=body, headers=self.request_headers()
+            ) as response,
+        ):
+            if response.headers.get("content-type") != "application/timestamp-reply":
+                raise TimestampRequestError(
+                    f"the timestamp authority answered {response.status_code} "
+                    f"({response.headers.get('content-type')}), not a timestamp"
+                )
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > MAX_TSA_REPLY_BYTES:
+                    raise TimestampRequestError("the timestamp authority's reply is too large")
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+
 class LetterSigner:
-    """Signs rendered letters with one PKCS#12 key; safe to share between threads."""
+    """The signer interface and what every backend shares: the certificate's facts and the
+    PAdES signing run (`from_pkcs12` loads the PKCS#12 backend).
+
+    A backend provides ``_thread_signer`` (a pyHanko signer for the calling thread) and
+    ``sign_bytes``; ``long_term`` adds a timestamp and validation information.
+    """
 
     certificate_sha256: str
     certificate_pem: bytes
@@ -262,42 +397,12 @@ class LetterSigner:
     issuer: str
     development: bool
     not_valid_after: dt.datetime
-
-    def __init__(
-        self,
-        private_key: PrivateKeyTypes,
-        certificate: x509.Certificate,
-        extra_certificates: list[x509.Certificate] | None = None,
-        *,
-        development: bool = False,
-    ) -> None:
-        """Build a signer from already-loaded cryptography key and certificate objects."""
-        self.development = development
-        self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
-        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
-        self.subject = _common_name(certificate)
-        self.issuer = certificate_issuer(certificate)
-        self.not_valid_after = certificate.not_valid_after_utc
-        self._private_key = private_key
-        # Translate to asn1crypto once; per-thread pyHanko signers are then
-        # built from these immutable objects without re-parsing anything.
-        self._key_asn1 = translate_pyca_cryptography_key_to_asn1(private_key)
-        self._cert_asn1 = translate_pyca_cryptography_cert_to_asn1(certificate)
-        self._chain_asn1 = [
-            translate_pyca_cryptography_cert_to_asn1(c) for c in extra_certificates or []
-        ]
-        # Room for the CMS blob: signature, signed attributes and the embedded
-        # certificates, with generous slack; sized once so pyHanko never has to
-        # do its dry-run signature to estimate it.
-        cert_bytes = len(self._cert_asn1.dump()) + sum(len(c.dump()) for c in self._chain_asn1)
-        self._bytes_reserved = max(8192, 2 * cert_bytes + 4096)
-        self._signing_certificate_v2_der = as_signing_certificate_v2(self._cert_asn1).dump()
-        self._local = threading.local()
+    long_term: LongTermValidation
 
     @classmethod
     def from_pkcs12(
         cls, path: Path, password: str | None, *, development: bool = False
-    ) -> LetterSigner:
+    ) -> Pkcs12LetterSigner:
         """Load a signer from a PKCS#12 file; raises SigningKeyError with an actionable message."""
         path = Path(path)
         key, cert, extra = _load_pkcs12(path, password)
@@ -317,7 +422,159 @@ class LetterSigner:
             raise SigningKeyError(
                 f"In signing key file {path} the private key does not belong to the certificate."
             )
-        return cls(key, cert, list(extra or []), development=development)
+        return Pkcs12LetterSigner(key, cert, list(extra or []), development=development)
+
+    def _init_certificate(
+        self,
+        certificate: x509.Certificate,
+        extra_certificates: list[x509.Certificate] | None,
+        *,
+        development: bool,
+    ) -> None:
+        self.development = development
+        self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
+        self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
+        self.subject = _common_name(certificate)
+        self.issuer = certificate_issuer(certificate)
+        self.not_valid_after = certificate.not_valid_after_utc
+        self._public_key = certificate.public_key()
+        self._cert_asn1 = translate_pyca_cryptography_cert_to_asn1(certificate)
+        self._chain_asn1 = [
+            translate_pyca_cryptography_cert_to_asn1(c) for c in extra_certificates or []
+        ]
+        # Room for the CMS blob: signature, signed attributes and the embedded
+        # certificates, with generous slack; sized once so pyHanko never has to
+        # do its dry-run signature to estimate it.
+        cert_bytes = len(self._cert_asn1.dump()) + sum(len(c.dump()) for c in self._chain_asn1)
+        self._bytes_reserved = max(8192, 2 * cert_bytes + 4096)
+        self._signing_certificate_v2_der = as_signing_certificate_v2(self._cert_asn1).dump()
+        self._local = threading.local()
+        self.long_term = LongTermValidation()
+        self._timestamper: HTTPTimeStamper | None = None
+
+    def use_long_term_validation(self, long_term: LongTermValidation) -> None:
+        """Timestamp every signature and/or embed its validation information from now on."""
+        if long_term.embed_validation_info and not long_term.trust_roots:
+            raise SigningKeyError(
+                "Embedding validation information (SKK_SIGNING_EMBED_VALIDATION_INFO) needs the "
+                "trust roots of the signing and TSA certificates: set SKK_SIGNING_TRUST_ROOTS."
+            )
+        self.long_term = long_term
+        self._timestamper = (
+            _DeadlineTimeStamper(long_term.tsa_url, timeout=long_term.tsa_timeout)
+            if long_term.tsa_url
+            else None
+        )
+
+    def _thread_signer(self) -> Signer:
+        raise NotImplementedError
+
+    def sign_bytes(self, data: bytes) -> bytes:
+        """A detached signature over raw bytes with the office's key (SHA-256; ECDSA or RSA)."""
+        raise NotImplementedError
+
+    def verify_bytes(self, data: bytes, signature: bytes) -> bool:
+        """Whether `signature` is this key's `sign_bytes` of `data`."""
+        return _verify_raw(self._public_key, data, signature)
+
+    def _validation_context(self) -> ValidationContext:
+        # A fresh context per signature: it caches what it fetched (OCSP answers, CRLs),
+        # which must be today's, and it is not meant to be shared between threads.
+        lt = self.long_term
+        return ValidationContext(
+            trust_roots=[asn1_x509.Certificate.load(der) for der in lt.trust_roots],
+            other_certs=self._chain_asn1,
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+            fetcher_backend=RequestsFetcherBackend(per_request_timeout=lt.revocation_timeout),
+        )
+
+    def sign(
+        self,
+        pdf: bytes,
+        *,
+        reason: str = "Surat Keterangan Kependudukan",
+        location: str = "Indonesia",
+    ) -> bytes:
+        """Return pdf with a PAdES signature over the whole file appended as an incremental update.
+
+        Synchronous and thread-safe.  Call it from a thread with no running event
+        loop: FastAPI sync endpoints (they run in a threadpool), or
+        ``asyncio.to_thread`` / ``run_in_threadpool`` from async code.  pyHanko's
+        signing is asynchronous internally and is run here with ``asyncio.run``,
+        which cannot be nested in a running loop; calling this from a coroutine
+        raises RuntimeError instead of blocking the loop.
+
+        With ``long_term`` set, the signature carries the TSA's timestamp and the
+        validation information sits in a DSS of the same revision, so the
+        signature still covers the whole file; a TSA or revocation server that
+        fails raises SigningUnavailable.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                "LetterSigner.sign() is synchronous and cannot run inside an event loop; "
+                "call it via asyncio.to_thread() or a threadpool."
+            )
+        lt = self.long_term
+        meta = PdfSignatureMetadata(
+            field_name=SIGNATURE_FIELD_NAME,
+            md_algorithm="sha256",
+            subfilter=SigSeedSubFilter.PADES,
+            reason=reason,
+            location=location,
+            embed_validation_info=lt.embed_validation_info,
+            validation_context=self._validation_context() if lt.embed_validation_info else None,
+            # One revision: the DSS is written with the signature (no VRI), so a verifier
+            # that knows nothing of incremental updates still sees the whole file signed.
+            dss_settings=DSSContentSettings(
+                placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+            ),
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        output = io.BytesIO()
+        pdf_signer = PdfSigner(meta, signer=self._thread_signer(), timestamper=self._timestamper)
+        # The timestamp token carries the TSA's certificates: room for them too.
+        reserved = self._bytes_reserved + (16384 if self._timestamper is not None else 0)
+        # Same as pyHanko's own sync wrapper: a fresh event loop per call
+        # (~0.08 ms), so no loop outlives its worker thread.
+        if not lt.enabled:
+            asyncio.run(pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=output))
+            return output.getvalue()
+        try:
+            _run_with_deadline(
+                pdf_signer.async_sign_pdf(writer, bytes_reserved=reserved, output=output),
+                lt.deadline,
+            )
+        except Exception as exc:
+            log.warning("signing with a timestamp or validation information failed: %r", exc)
+            raise SigningUnavailable(
+                "the timestamp authority or a certificate status server did not answer in time "
+                f"or refused ({type(exc).__name__}); the letter was not signed"
+            ) from exc
+        return output.getvalue()
+
+
+class Pkcs12LetterSigner(LetterSigner):
+    """Signs rendered letters with one PKCS#12 key (or the development key); thread-safe."""
+
+    def __init__(
+        self,
+        private_key: PrivateKeyTypes,
+        certificate: x509.Certificate,
+        extra_certificates: list[x509.Certificate] | None = None,
+        *,
+        development: bool = False,
+    ) -> None:
+        """Build a signer from already-loaded cryptography key and certificate objects."""
+        self._init_certificate(certificate, extra_certificates, development=development)
+        self._private_key = private_key
+        # Translate to asn1crypto once; per-thread pyHanko signers are then
+        # built from these immutable objects without re-parsing anything.
+        self._key_asn1 = translate_pyca_cryptography_key_to_asn1(private_key)
 
     def sign_bytes(self, data: bytes) -> bytes:
         """A detached signature over raw bytes with the office's key (SHA-256; ECDSA or RSA)."""
@@ -328,21 +585,7 @@ class LetterSigner:
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         raise SigningKeyError("the signing key is neither ECDSA nor RSA; it cannot sign raw data")
 
-    def verify_bytes(self, data: bytes, signature: bytes) -> bool:
-        """Whether `signature` is this key's `sign_bytes` of `data`."""
-        public = self._private_key.public_key()
-        try:
-            if isinstance(public, ec.EllipticCurvePublicKey):
-                public.verify(signature, data, ec.ECDSA(hashes.SHA256()))
-            elif isinstance(public, rsa.RSAPublicKey):
-                public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-            else:
-                return False
-        except InvalidSignature:
-            return False
-        return True
-
-    def _thread_signer(self) -> SimpleSigner:
+    def _thread_signer(self) -> Signer:
         # pyHanko signer objects carry lazily-filled caches and are not safe to
         # share between threads; one signer per thread is cheap because it
         # reuses the parsed key objects.  Measured against one shared signer
@@ -360,48 +603,6 @@ class LetterSigner:
             signer.signed_attr_prov_spec = _PadesSignedAttributes(self._signing_certificate_v2_der)
             self._local.signer = signer
         return signer
-
-    def sign(
-        self,
-        pdf: bytes,
-        *,
-        reason: str = "Surat Keterangan Kependudukan",
-        location: str = "Indonesia",
-    ) -> bytes:
-        """Return pdf with a PAdES signature over the whole file appended as an incremental update.
-
-        Synchronous and thread-safe.  Call it from a thread with no running event
-        loop: FastAPI sync endpoints (they run in a threadpool), or
-        ``asyncio.to_thread`` / ``run_in_threadpool`` from async code.  pyHanko's
-        signing is asynchronous internally and is run here with ``asyncio.run``,
-        which cannot be nested in a running loop; calling this from a coroutine
-        raises RuntimeError instead of blocking the loop.
-        """
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-        else:
-            raise RuntimeError(
-                "LetterSigner.sign() is synchronous and cannot run inside an event loop; "
-                "call it via asyncio.to_thread() or a threadpool."
-            )
-        meta = PdfSignatureMetadata(
-            field_name=SIGNATURE_FIELD_NAME,
-            md_algorithm="sha256",
-            subfilter=SigSeedSubFilter.PADES,
-            reason=reason,
-            location=location,
-        )
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        output = io.BytesIO()
-        pdf_signer = PdfSigner(meta, signer=self._thread_signer())
-        # Same as pyHanko's own sync wrapper: a fresh event loop per call
-        # (~0.08 ms), so no loop outlives its worker thread.
-        asyncio.run(
-            pdf_signer.async_sign_pdf(writer, bytes_reserved=self._bytes_reserved, output=output)
-        )
-        return output.getvalue()
 
 
 # --- verification -------------------------------------------------------------

@@ -21,13 +21,13 @@ from app.documents.render import (
     prepare_qr,
     render_letter,
 )
-from app.documents.signing import LetterSigner
+from app.documents.signing import LetterSigner, SigningUnavailable
 from app.domain.dates import add_months
 from app.domain.eligibility import LetterPolicy, letter_refusal, letter_wording, refusal_message
 from app.domain.messages import message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
-from app.errors import Conflict, InvalidInput, NotFound, field_error
+from app.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, field_error
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -299,7 +299,15 @@ def _render_and_sign(content: LetterContent, *, signer: LetterSigner, settings: 
             code="letter_does_not_fit",
             errors=[field_error(["body", "purpose"], "the letter does not fit on one page")],
         ) from None
-    return signer.sign(unsigned, location=settings.office_city)
+    try:
+        return signer.sign(unsigned, location=settings.office_city)
+    except SigningUnavailable as exc:
+        # Raised inside the transaction: no letter is stored and the number is rolled back.
+        raise ServiceUnavailable(
+            f"the letter could not be signed: {exc}",
+            code="signing_unavailable",
+            headers={"Retry-After": "30"},
+        ) from None
 
 
 def _retire(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from app.config import Settings
 from app.documents.signing import (
     DEVELOPMENT_KEY_FILENAME,
     LetterSigner,
+    LongTermValidation,
     SigningKeyError,
     create_development_key,
+    load_trust_roots,
 )
 
 log = logging.getLogger("app.signer")
@@ -55,7 +58,72 @@ def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None
 
 
 def load_signer(settings: Settings) -> LetterSigner:
-    """Load the signer; raises SigningKeyError with a clear message when it cannot."""
+    """Load the configured signer; raises SigningKeyError with a clear message when it cannot."""
+    loader = _LOADERS.get(settings.signer)
+    if loader is None:
+        raise SigningKeyError(f"SKK_SIGNER={settings.signer} is not available in this version.")
+    signer = loader(settings)
+    # Timestamps and B-LT are added by the local PAdES run (PKCS#12 and PKCS#11 keys).
+    if isinstance(signer, LetterSigner):
+        signer.use_long_term_validation(long_term_validation(settings))
+    return signer
+
+
+def long_term_validation(settings: Settings) -> LongTermValidation:
+    """The timestamp and validation-information settings (PAdES B-T / B-LT)."""
+    roots = load_trust_roots(settings.signing_trust_roots) if settings.signing_trust_roots else ()
+    return LongTermValidation(
+        tsa_url=settings.tsa_url or None,
+        tsa_timeout=settings.tsa_timeout_seconds,
+        embed_validation_info=settings.signing_embed_validation_info,
+        trust_roots=roots,
+        revocation_timeout=settings.revocation_timeout_seconds,
+    )
+
+
+def pkcs11_pin(settings: Settings) -> str:
+    """The token's user PIN: SKK_PKCS11_PIN, or the first line of SKK_PKCS11_PIN_FILE."""
+    if settings.pkcs11_pin is not None:
+        return settings.pkcs11_pin.get_secret_value()
+    if settings.pkcs11_pin_file is not None:
+        try:
+            lines = settings.pkcs11_pin_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SigningKeyError(
+                f"The PKCS#11 PIN file {settings.pkcs11_pin_file} cannot be read ({exc})."
+            ) from None
+        return lines[0].strip() if lines else ""
+    raise SigningKeyError("SKK_SIGNER=pkcs11 needs the PIN: set SKK_PKCS11_PIN or _PIN_FILE.")
+
+
+def _load_pkcs11_signer(settings: Settings) -> LetterSigner:
+    # Imported here: python-pkcs11 is needed only by offices that sign with a token.
+    from app.documents.pkcs11_signer import Pkcs11LetterSigner
+
+    missing = [
+        name
+        for name, value in (
+            ("SKK_PKCS11_MODULE", settings.pkcs11_module),
+            ("SKK_PKCS11_TOKEN_LABEL", settings.pkcs11_token_label),
+            ("SKK_PKCS11_KEY_LABEL", settings.pkcs11_key_label),
+        )
+        if not value
+    ]
+    if missing:
+        raise SigningKeyError(f"SKK_SIGNER=pkcs11 needs {', '.join(missing)}.")
+    assert settings.pkcs11_module and settings.pkcs11_token_label and settings.pkcs11_key_label
+    signer = Pkcs11LetterSigner(
+        module=settings.pkcs11_module,
+        token_label=settings.pkcs11_token_label,
+        key_label=settings.pkcs11_key_label,
+        cert_label=settings.pkcs11_cert_label,
+        pin=pkcs11_pin(settings),
+    )
+    check_expiry(signer, production=settings.env == "production")
+    return signer
+
+
+def _load_local(settings: Settings) -> LetterSigner:
     if settings.signing_p12 is not None:
         password = settings.signing_p12_password
         signer = LetterSigner.from_pkcs12(
@@ -69,3 +137,10 @@ def load_signer(settings: Settings) -> LetterSigner:
     if not path.exists():
         ensure_signing_key(settings)
     return LetterSigner.from_pkcs12(path, None, development=True)
+
+
+# One loader per SKK_SIGNER value.
+_LOADERS: dict[str, Callable[[Settings], LetterSigner]] = {
+    "pkcs12": _load_local,
+    "pkcs11": _load_pkcs11_signer,
+}
