@@ -610,10 +610,25 @@ def prepare_qr(data: str) -> tuple[int, str]:
     return count, "\n".join(ops) + "\nf"
 
 
+# A phone camera (and zbar on a 150 dpi scan) reads modules of about half a millimetre
+# reliably: the QR grows with its version (the offline proof in the URL's fragment makes it a
+# version 14-16 code) rather than shrinking its modules, between 30 and 40 mm.
+QR_MIN_SIZE = 30 * mm
+QR_MAX_SIZE = 40 * mm
+QR_MODULE = 0.46 * mm
+QR_BORDER = 2  # modules of white around the code, inside its size
+
+
+def qr_print_size(data: str) -> float:
+    """The printed width of the QR code of `data`, in points."""
+    count, _ = prepare_qr(data)
+    return min(QR_MAX_SIZE, max(QR_MIN_SIZE, (count + 2 * QR_BORDER) * QR_MODULE))
+
+
 def _draw_qr(c: rl_canvas.Canvas, content: LetterContent, x: float, y: float, size: float) -> float:
     """Draw the QR code (bottom-left at x, y) and its caption; return the lowest baseline."""
     count, path = prepare_qr(content.verification_url)
-    border = 2
+    border = QR_BORDER
     box = size / (count + 2 * border)
     c.saveState()
     c.translate(x + border * box, y + size - border * box)
@@ -694,7 +709,8 @@ def _draw_signature_block(c: rl_canvas.Canvas, content: LetterContent, y: float)
         c.drawString(block_x, y, signatory.rank.strip())
         y -= BODY_LEADING
     c.drawString(block_x, y, T.NIP_LINE.format(nip=format_nip(signatory.nip)))
-    qr_bottom = _draw_qr(c, content, MARGIN_LEFT, top - 30 * mm, 30 * mm)
+    size = qr_print_size(content.verification_url)
+    qr_bottom = _draw_qr(c, content, MARGIN_LEFT, top - size, size)
     return min(y, qr_bottom)
 
 

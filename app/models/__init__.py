@@ -8,6 +8,7 @@ from app.models.photo import LetterPhoto, ResidentPhoto
 from app.models.recording_event import RecordingEvent
 from app.models.region import Region
 from app.models.resident import Resident
+from app.models.signing_certificate import SigningCertificate
 
 __all__ = [
     "ApiKey",
@@ -22,4 +23,5 @@ __all__ = [
     "Region",
     "Resident",
     "ResidentPhoto",
+    "SigningCertificate",
 ]
