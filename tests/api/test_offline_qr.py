@@ -8,8 +8,6 @@ import base64
 import dataclasses
 import hashlib
 import json
-import os
-import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -34,16 +32,7 @@ from app.documents.signing import LetterSigner, create_development_key
 from app.domain.masking import mask_nik
 from tests.documents.conftest import BASE_CONTENT
 from tests.factories import issue_http, register_http
-
-TOOLS = ("pdftoppm", "zbarimg")
-MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
-if MISSING and os.environ.get("SKK_TEST_REQUIRE_ZBAR"):
-    raise RuntimeError(f"SKK_TEST_REQUIRE_ZBAR is set but {', '.join(MISSING)} is missing")
-needs_zbar = pytest.mark.skipif(
-    bool(MISSING),
-    reason=f"{', '.join(MISSING)} not installed (Debian poppler-utils, zbar-tools); "
-    ".ci/run installs them",
-)
+from tests.qr_scan import needs_zbar
 
 
 @pytest.fixture

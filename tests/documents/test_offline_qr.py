@@ -3,6 +3,7 @@ the URL's token, and refused when anything in it changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -23,10 +24,12 @@ from app.documents.offline_qr import (
     sign_jws,
     token_hash,
 )
-from app.documents.render import _qr_modules
+from app.documents.render import _qr_modules, qr_print_size, render_letter
 from app.documents.signing import LetterSigner
 from app.services.certificates import qr_url
 from tests.certificates import office_p12
+from tests.documents.conftest import BASE_CONTENT
+from tests.qr_scan import needs_zbar, scan_pdf
 
 TOKEN = "fx-0_HRNJU08J_YXhq6sHeK4JlmIKM46"
 BASE = "https://skk.kupangkota.go.id"
@@ -171,3 +174,25 @@ def test_a_key_with_no_jws_algorithm_keeps_the_online_qr(tmp_path: Path) -> None
     assert url == f"{BASE}/v/{TOKEN}"
     jwk = public_jwk(p384.certificate_pem, p384.certificate_sha256)
     assert jwk["crv"] == "P-384" and "alg" not in jwk
+
+
+@needs_zbar
+@pytest.mark.parametrize(("holder", "version"), [("ANA", 15), ("X" * 120, 18)])
+def test_the_longest_name_still_scans_at_150_dpi(
+    signer: LetterSigner, tmp_path: Path, holder: str, version: int
+) -> None:
+    # A 120-character name (the column's limit) makes the largest code: version 18, printed
+    # at the 40 mm cap, about 0.41 mm a module, 2.4 pixels at 150 dpi.
+    url = qr_url(
+        f"{BASE}/v/{TOKEN}",
+        signer,
+        number="470/0123/Disdukcapil/XI/2026",
+        holder=holder,
+        nik="5371045208900001",
+        issued_on=date(2026, 11, 30),
+        valid_until=date(2027, 5, 30),
+    )
+    assert (len(_qr_modules(url)) - 17) // 4 == version
+    assert qr_print_size(url) <= 40 * 72 / 25.4 + 0.01
+    content = dataclasses.replace(BASE_CONTENT, verification_url=url, verification_token=TOKEN)
+    assert scan_pdf(render_letter(content), tmp_path) == [url]
