@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db import session_scope
+from app.documents.offline_qr import Outcome, check_qr_url
 from app.documents.signing import LetterSigner
 from app.main import create_app
 from app.models import Letter, SigningCertificate
 from app.services import certificates
 from tests.certificates import office_p12
 from tests.factories import issue_http, register_http
+from tests.qr_scan import needs_zbar, scan_pdf
 
 VERIFY = "/api/v1/verify"
 
@@ -100,6 +102,26 @@ def test_letters_of_the_old_and_the_new_key_both_verify(
             )
         }
     assert stored == {first["number"]: _fingerprint(key_a), second["number"]: _fingerprint(key_b)}
+
+
+@needs_zbar
+def test_after_a_renewal_the_key_set_checks_the_old_letters_qr_offline(
+    settings: Settings, keys: Any, tmp_path: Path
+) -> None:
+    key_a = office_p12(tmp_path, "Disdukcapil Kupang 2025")
+    key_b = office_p12(tmp_path, "Disdukcapil Kupang 2026")
+    with TestClient(_app_with(settings, key_a)) as client:
+        first = _issue(client, keys, date(1990, 8, 1))
+    with TestClient(_app_with(settings, key_b)) as client:
+        second = _issue(client, keys, date(1991, 9, 2))
+        key_set = client.get("/.well-known/jwks.json").json()
+    assert {k["kid"] for k in key_set["keys"]} == {_fingerprint(key_a)[:8], _fingerprint(key_b)[:8]}
+    for letter, key in ((first, key_a), (second, key_b)):
+        (text,) = scan_pdf(letter["pdf"], tmp_path)
+        check = check_qr_url(text, key_set, today=date.fromisoformat(letter["valid_from"]))
+        assert check.outcome is Outcome.valid, check
+        assert check.kid == _fingerprint(key)[:8]
+        assert check.claims["n"] == letter["number"]
 
 
 def test_a_recorded_key_used_after_its_certificate_ended_is_not_trusted(
