@@ -27,8 +27,13 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import (
+    decode_dss_signature,
+    encode_dss_signature,
+)
 from cryptography.hazmat.primitives.serialization import Encoding
 
 KID_HEX_CHARS = 8  # the kid: the first 32 bits of the certificate's SHA-256, in hex
@@ -95,21 +100,54 @@ def jws_algorithm(certificate_pem: bytes) -> str:
     raise UnsupportedKey("the signing key is neither EC P-256 nor RSA; the QR carries no JWS")
 
 
+class ProofNotVerified(ValueError):
+    """The signer's signature does not verify with its own certificate: no proof is printed."""
+
+
 def sign_jws(signer: JwsSigner, claims: dict[str, str]) -> str:
-    """The compact JWS of `claims`, signed with the signer's key through `sign_bytes`."""
+    """The compact JWS of `claims`, signed with the signer's key through `sign_bytes`, and
+    checked against the signer's certificate (ProofNotVerified) before it goes on paper."""
     alg = jws_algorithm(signer.certificate_pem)
     header = {"alg": alg, "kid": kid_of(signer.certificate_sha256)}
     signing_input = (
         b64url(json.dumps(header, separators=(",", ":")).encode())
         + "."
         + b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
-    )
-    signature = signer.sign_bytes(signing_input.encode("ascii"))
+    ).encode("ascii")
+    signature = signer.sign_bytes(signing_input)
     if alg == "ES256":
-        # sign_bytes gives ECDSA's DER encoding; JWS wants r || s, 32 bytes each (RFC 7518).
+        signature = _raw_ecdsa(signature)
+    if not _verifies(signer.certificate_pem, alg, signing_input, signature):
+        # A wrong proof would make offline checkers refuse a genuine letter.
+        raise ProofNotVerified("the signer's raw signature does not verify with its certificate")
+    return f"{signing_input.decode('ascii')}.{b64url(signature)}"
+
+
+def _raw_ecdsa(signature: bytes) -> bytes:
+    """r || s, 32 bytes each (RFC 7518), from ECDSA's DER encoding (LetterSigner) or as a
+    token gives it already (PKCS#11 CKM_ECDSA)."""
+    try:
         r, s = decode_dss_signature(signature)
-        signature = r.to_bytes(32, "big") + s.to_bytes(32, "big")
-    return f"{signing_input}.{b64url(signature)}"
+    except ValueError:
+        return signature
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def _verifies(certificate_pem: bytes, alg: str, data: bytes, signature: bytes) -> bool:
+    key = _certificate(certificate_pem).public_key()
+    try:
+        if isinstance(key, ec.EllipticCurvePublicKey) and alg == "ES256" and len(signature) == 64:
+            der = encode_dss_signature(
+                int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+            )
+            key.verify(der, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True
 
 
 def public_jwk(certificate_pem: bytes, certificate_sha256: str) -> dict[str, Any]:

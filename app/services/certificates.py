@@ -21,7 +21,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import dialect_insert, session_scope
-from app.documents.offline_qr import UnsupportedKey, letter_claims, public_jwk, sign_jws
+from app.documents.offline_qr import (
+    ProofNotVerified,
+    UnsupportedKey,
+    letter_claims,
+    public_jwk,
+    sign_jws,
+)
 from app.domain.masking import mask_nik
 from app.models import Letter, SigningCertificate
 from app.models._types import utcnow
@@ -143,9 +149,9 @@ def qr_url(
     )
     try:
         return f"{url}#{sign_jws(signer, claims)}"
-    except (UnsupportedKey, NotImplementedError) as exc:
-        # A signer that cannot sign raw bytes (or a key with no JWS algorithm here): the
-        # letter keeps its online QR.
+    except (UnsupportedKey, ProofNotVerified, NotImplementedError) as exc:
+        # A signer that cannot sign raw bytes, or not verifiably, or a key with no JWS
+        # algorithm here: the letter keeps its online QR.
         _warn_once(signer.certificate_sha256, str(exc) or type(exc).__name__)
         return url
 

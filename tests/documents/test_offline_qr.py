@@ -15,6 +15,7 @@ from joserfc.jwk import KeySet
 
 from app.documents.offline_qr import (
     Outcome,
+    ProofNotVerified,
     b64url,
     b64url_decode,
     check_qr_url,
@@ -196,3 +197,46 @@ def test_the_longest_name_still_scans_at_150_dpi(
     assert qr_print_size(url) <= 40 * 72 / 25.4 + 0.01
     content = dataclasses.replace(BASE_CONTENT, verification_url=url, verification_token=TOKEN)
     assert scan_pdf(render_letter(content), tmp_path) == [url]
+
+
+class _TokenLikeSigner:
+    """The session's key answering `sign_bytes` as a PKCS#11 token does: raw r || s."""
+
+    def __init__(self, signer: LetterSigner) -> None:
+        self.certificate_sha256 = signer.certificate_sha256
+        self.certificate_pem = signer.certificate_pem
+        self._signer = signer
+
+    def sign_bytes(self, data: bytes) -> bytes:
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+        r, s = decode_dss_signature(self._signer.sign_bytes(data))
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def test_a_token_giving_raw_ecdsa_signatures_makes_the_same_valid_proof(
+    signer: LetterSigner,
+) -> None:
+    url = f"{BASE}/v/{TOKEN}#{sign_jws(_TokenLikeSigner(signer), _claims())}"
+    assert check_qr_url(url, _jwks(signer), today=TODAY).outcome is Outcome.valid
+
+
+def test_a_signature_that_does_not_verify_is_never_printed(
+    signer: LetterSigner, other_signer: LetterSigner
+) -> None:
+    # sign_bytes answered by another key than the certificate's: the letter keeps the bare
+    # URL (the online check) instead of a proof every offline checker would refuse.
+    confused = _TokenLikeSigner(signer)
+    confused._signer = other_signer
+    with pytest.raises(ProofNotVerified):
+        sign_jws(confused, _claims())
+    url = qr_url(
+        f"{BASE}/v/{TOKEN}",
+        confused,  # type: ignore[arg-type]
+        number="470/0001/Disdukcapil/XI/2026",
+        holder="X",
+        nik="5371045208900001",
+        issued_on=TODAY,
+        valid_until=TODAY,
+    )
+    assert url == f"{BASE}/v/{TOKEN}"
