@@ -28,6 +28,7 @@ def signing_status() -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.documents.signing import SigningKeyError
+    from app.models import SigningCertificate
     from app.services.certificates import certificate_facts, list_certificates
     from app.services.signer import days_left, expiry_warning, load_signer
 
@@ -55,35 +56,31 @@ def signing_status() -> None:
     engine = make_engine(settings.database_url)
     try:
         with session_scope(make_sessionmaker(engine)) as session:
-            rows = [
-                (c.sha256, c.subject, c.issuer, c.not_before, c.not_after)
-                + (c.first_used_at, c.last_used_at, c.development)
-                for c in list_certificates(session)
-            ]
+            rows = list_certificates(session)
+            session.expunge_all()
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         click.echo(f"error: the certificate table cannot be read ({reason}); run `skk init`")
         sys.exit(1)
     finally:
         engine.dispose()
-    if current is not None and current not in {row[0] for row in rows}:
+    if current is not None and current not in {row.sha256 for row in rows}:
         facts = certificate_facts(signer)
-        rows.insert(
-            0,
-            (facts.sha256, facts.subject, facts.issuer, facts.not_before, facts.not_after)
-            + (None, None, facts.development),
-        )
+        rows.insert(0, SigningCertificate(**vars(facts)))
         click.echo("(the current certificate is recorded when the service next starts)")
     click.echo(f"\n{len(rows)} certificate(s):")
-    for sha256, subject, issuer, not_before, not_after, first, last, development in rows:
-        marker = "  <- current" if sha256 == current else ""
-        left = (not_after - now).days
+    for row in rows:
+        marker = "  <- current" if row.sha256 == current else ""
+        left = (row.not_after - now).days
         state = f"{left} days left" if left >= 0 else f"ENDED {-left} days ago"
-        click.echo(f"{sha256[:16]}  {subject}{' (development)' if development else ''}{marker}")
-        click.echo(f"    issuer:   {issuer}")
+        kind = " (development)" if row.development else ""
+        click.echo(f"{row.sha256[:16]}  {row.subject}{kind}{marker}")
+        click.echo(f"    issuer:   {row.issuer}")
         click.echo(
-            f"    valid:    {not_before.date().isoformat()} to {not_after.date().isoformat()} "
-            f"({state})"
+            f"    valid:    {row.not_before.date().isoformat()} to "
+            f"{row.not_after.date().isoformat()} ({state})"
         )
-        click.echo(f"    used:     first {_when(first)}, last {_when(last)}")
+        click.echo(
+            f"    used:     first {_when(row.first_used_at)}, last {_when(row.last_used_at)}"
+        )
     sys.exit(1 if failed else 0)
