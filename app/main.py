@@ -24,6 +24,7 @@ from app.office import router as office_router
 from app.proxies import TrustedProxies, parse_networks
 from app.read_log import ReadLogWriter
 from app.services.audit_checkpoints import write_checkpoint
+from app.services.certificates import register_at_start
 from app.services.signer import load_signer
 
 log = logging.getLogger("app")
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.read_log = ReadLogWriter(app.state.async_engine)
     # Refuse to start with a key that cannot sign: better now than at the first letter.
     app.state.signer = load_signer(settings)
+    register_at_start(app.state.sessionmaker, app.state.signer)
 
     install_problem_handlers(app)
     install_openapi(app)

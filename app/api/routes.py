@@ -9,6 +9,7 @@ from app.api import (
     audit,
     docs,
     health,
+    jwks,
     keys,
     letters,
     photos,
@@ -38,5 +39,6 @@ def include_routes(app: FastAPI) -> None:
     app.include_router(api)
     app.include_router(statistics.pages)
     app.include_router(verify.pages)
+    app.include_router(jwks.router)
     app.include_router(docs.router)
     docs.mount_assets(app)

@@ -9,6 +9,7 @@ from app.models.photo import LetterPhoto, ResidentPhoto
 from app.models.recording_event import RecordingEvent
 from app.models.region import Region
 from app.models.resident import Resident
+from app.models.signing_certificate import SigningCertificate
 
 __all__ = [
     "ApiKey",
@@ -24,4 +25,5 @@ __all__ = [
     "Region",
     "Resident",
     "ResidentPhoto",
+    "SigningCertificate",
 ]

@@ -68,3 +68,6 @@ class Letter(Base):
     pdf_size: Mapped[int] = mapped_column(Integer)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     issued_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"), default=None)
+    # The certificate the PDF was signed with (signing_certificates.sha256); NULL for letters
+    # issued before the office kept its certificates.
+    signing_certificate_sha256: Mapped[str | None] = mapped_column(String(64), default=None)

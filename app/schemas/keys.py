@@ -83,3 +83,8 @@ class Health(BaseModel):
     signer_certificate_days_left: int | None = Field(
         default=None, description="Days until it ends: renew it well before (warned from 90)"
     )
+    signer_certificate_warning: str | None = Field(
+        default=None,
+        description="Present when the signing certificate ends within 90 days (or has ended): "
+        "what to do",
+    )

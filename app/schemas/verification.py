@@ -29,6 +29,16 @@ class PublicDocument(BaseModel):
     size: int = Field(description="Size of the signed PDF in bytes")
 
 
+class PublicCertificate(BaseModel):
+    """The office certificate a letter was signed with (kept after the office renews it)."""
+
+    sha256: str = Field(description="SHA-256 fingerprint of the certificate (hex)")
+    subject: str
+    issuer: str
+    not_before: datetime
+    not_after: datetime
+
+
 _LETTER_EXAMPLE: dict[str, Any] = {
     "status": "valid",
     "status_label": "BERLAKU / VALID",
@@ -75,7 +85,12 @@ class UploadedLetter(BaseModel):
     signatory: PublicSignatory
     document: PublicDocument
     development_signing_key: bool = Field(
-        description="True when this service signs with a development key: not an official letter"
+        description="True when the letter was signed with a development key: not an official letter"
+    )
+    signing_certificate: PublicCertificate | None = Field(
+        default=None,
+        description="The certificate the letter was signed with; null for letters issued "
+        "before the office kept its certificates",
     )
 
 

@@ -18,7 +18,6 @@ from app.documents.render import (
     LetterDoesNotFit,
     Office,
     Signatory,
-    prepare_qr,
     render_letter,
 )
 from app.documents.signing import LetterSigner, SigningUnavailable
@@ -31,7 +30,7 @@ from app.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, fie
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
-from app.services import audit, photos
+from app.services import audit, certificates, photos
 from app.services.access import Principal
 from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
 from app.services.regions import region_names
@@ -99,6 +98,7 @@ def letter_content(
     development: bool,
     photo: bytes | None = None,
     signature_issuer: str = "",
+    qr_url: str | None = None,
 ) -> LetterContent:
     """Everything printed on the letter, from the settings and the resident as they are now."""
     names = region_names(session)
@@ -142,7 +142,7 @@ def letter_content(
         marital_status=resident.marital_status,
         occupation=resident.occupation,
         citizenship=resident.citizenship,
-        verification_url=verification_url(settings, token),
+        verification_url=qr_url or verification_url(settings, token),
         verification_token=token,
         development_signature=development,
         photo_jpeg=photo,
@@ -186,6 +186,15 @@ def issue_letter(
         development=signer.development,
         photo=photo.jpeg if photo else None,
         signature_issuer=signer.issuer,
+        qr_url=certificates.qr_url(
+            verification_url(settings, issue.token),
+            signer,
+            number=issue.number,
+            holder=resident.full_name,
+            nik=resident.nik,
+            issued_on=issue.issued_on,
+            valid_until=issue.valid_until,
+        ),
     )
     pdf = _render_and_sign(content, signer=signer, settings=settings)
     if current is not None:
@@ -200,6 +209,7 @@ def issue_letter(
         settings=settings,
         now=now,
     )
+    certificates.record_use(session, letter, signer=signer, now=now)
     # The verification page shows the photo the letter was signed with, whatever comes later.
     photos.keep_letter_photo(session, letter_id=letter.id, photo=photo)
     return letter
@@ -273,9 +283,8 @@ def _letter_to_replace(
 def _allocate_number(session: Session, *, settings: Settings, today: date) -> _Issue:
     """A fresh token, then the year's next number (its row stays locked until commit)."""
     token = secrets.token_urlsafe(24)  # 192 bits
-    # The QR code needs the token only: encode it before the number's row lock, which is
-    # held until commit and so sets how many letters per second the office can issue.
-    prepare_qr(verification_url(settings, token))
+    # The QR code's offline proof signs the number, so it is encoded after this lock is
+    # taken (certificates.qr_url): nothing of it can be prepared before.
     seq, number = next_number(session, settings=settings, issued_on=today)
     return _Issue(
         id=str(uuid.uuid4()),

@@ -44,6 +44,22 @@ def days_left(signer: LetterSigner, now: datetime | None = None) -> int:
     return (signer.not_valid_after - (now or datetime.now(UTC))).days
 
 
+def expiry_warning(not_valid_after: datetime, left: int) -> str | None:
+    """What /health and `skk signing status` say of a certificate ending within WARN_DAYS."""
+    until = not_valid_after.date().isoformat()
+    if left < 0:
+        return (
+            f"the signing certificate ended on {until}: letters signed now do not verify; "
+            "set the renewed certificate (SKK_SIGNING_P12) and restart"
+        )
+    if left < WARN_DAYS:
+        return (
+            f"the signing certificate ends on {until}, in {left} days: renew it and set the "
+            "new one before then (letters already signed keep verifying)"
+        )
+    return None
+
+
 def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None = None) -> None:
     """Refuse (production) a certificate ending within REFUSE_DAYS; warn within WARN_DAYS."""
     left = days_left(signer, now)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -23,17 +23,19 @@ from app.documents.signing import (
     PROBLEM_LIMITS,
     PROBLEM_NOT_PDF,
     PROBLEM_UNSIGNED,
+    PROBLEM_UNTRUSTED,
     SignatureReport,
 )
 from app.domain.dates import format_date_id
 from app.domain.masking import mask_nik, mask_public_text
 from app.errors import ServiceUnavailable
-from app.models import Letter
+from app.models import Letter, SigningCertificate
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
 from app.schemas.verification import (
     Issuer,
     LetterVerification,
+    PublicCertificate,
     PublicDocument,
     PublicLetter,
     PublicSignatory,
@@ -41,7 +43,7 @@ from app.schemas.verification import (
     UploadOutcome,
     UploadVerification,
 )
-from app.services import photos
+from app.services import certificates, photos
 from app.services.letters import effective_status, verification_url
 
 # Tokens are secrets.token_urlsafe output; anything else cannot exist, so no query is made.
@@ -106,9 +108,17 @@ def find_letter_by_token(session: Session, token: str) -> Letter | None:
 
 
 def _letter_facts(
-    letter: Letter, *, settings: Settings, development_key: bool, today: date | None
+    letter: Letter,
+    *,
+    settings: Settings,
+    development_key: bool,
+    today: date | None,
+    certificate: SigningCertificate | None = None,
 ) -> dict[str, Any]:
     status = effective_status(letter, today or settings.office_today())
+    if certificate is not None:
+        # The key that signed this letter says whether it is official, not today's key.
+        development_key = certificate.development
     return {
         "status": status,
         "status_label": status_label(status),
@@ -127,25 +137,63 @@ def _letter_facts(
         "signatory": PublicSignatory(name=letter.signatory_name, title=letter.signatory_title),
         "document": PublicDocument(sha256=letter.pdf_sha256, size=letter.pdf_size),
         "development_signing_key": development_key,
+        "signing_certificate": PublicCertificate(
+            sha256=certificate.sha256,
+            subject=certificate.subject,
+            issuer=certificate.issuer,
+            not_before=certificate.not_before,
+            not_after=certificate.not_after,
+        )
+        if certificate is not None
+        else None,
     }
 
 
+def letter_certificate(session: Session, letter: Letter) -> SigningCertificate | None:
+    """The recorded certificate the letter was signed with, or None (older letters)."""
+    if letter.signing_certificate_sha256 is None:
+        return None
+    return certificates.find(session, letter.signing_certificate_sha256)
+
+
 def public_letter(
-    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+    letter: Letter,
+    *,
+    settings: Settings,
+    development_key: bool,
+    today: date | None = None,
+    certificate: SigningCertificate | None = None,
 ) -> PublicLetter:
     """The public view of a letter: no birth date, no address, NIK masked."""
     return PublicLetter(
-        **_letter_facts(letter, settings=settings, development_key=development_key, today=today),
+        **_letter_facts(
+            letter,
+            settings=settings,
+            development_key=development_key,
+            today=today,
+            certificate=certificate,
+        ),
         verification_url=verification_url(settings, letter.verification_token),
     )
 
 
 def uploaded_letter(
-    letter: Letter, *, settings: Settings, development_key: bool, today: date | None = None
+    letter: Letter,
+    *,
+    settings: Settings,
+    development_key: bool,
+    today: date | None = None,
+    certificate: SigningCertificate | None = None,
 ) -> UploadedLetter:
     """The public view of a letter for an upload check: as public_letter, without its QR link."""
     return UploadedLetter(
-        **_letter_facts(letter, settings=settings, development_key=development_key, today=today)
+        **_letter_facts(
+            letter,
+            settings=settings,
+            development_key=development_key,
+            today=today,
+            certificate=certificate,
+        )
     )
 
 
@@ -161,7 +209,14 @@ def letter_verification(
     address of the holder's photo when the letter shows one (see `valid_letter_photo`)."""
     now = now or utcnow()
     today = settings.office_date(now)
-    view = public_letter(letter, settings=settings, development_key=development_key, today=today)
+    certificate = letter_certificate(session, letter) if session is not None else None
+    view = public_letter(
+        letter,
+        settings=settings,
+        development_key=development_key,
+        today=today,
+        certificate=certificate,
+    )
     photo_url = None
     if (
         session is not None
@@ -202,6 +257,37 @@ def _identify(session: Session, report: SignatureReport) -> Letter | None:
     if report.letter_number:
         return session.scalar(select(Letter).where(Letter.number == report.letter_number))
     return None
+
+
+def _within_validity(
+    session: Session,
+    report: SignatureReport,
+    letter: Letter | None,
+    *,
+    listed: Collection[str],
+    office_certificate_sha256: str,
+) -> tuple[SignatureReport, Letter | None]:
+    """The report and letter, or an untrusted report naming no letter when the office's
+    certificate signed outside its validity or is not the one the letter records.
+
+    A certificate in the settings' hand-kept list is trusted as it is (it predates the
+    table); a recorded one only for a signature made, by its own time and by the letter's
+    issued_at, while it was valid: a key kept after its certificate ended cannot vouch for
+    new files.
+    """
+    fingerprint = report.signer_certificate_sha256
+    if not report.valid or fingerprint is None:
+        return report, letter
+    if fingerprint in {fp.lower().replace(":", "") for fp in listed}:
+        return report, letter
+    certificate = certificates.find(session, fingerprint)
+    if certificate is None and fingerprint == office_certificate_sha256.lower():
+        return report, letter  # today's key, not recorded yet (the database was not ready)
+    moments = [m for m in (report.signed_at, letter.issued_at if letter else None) if m]
+    recorded = letter.signing_certificate_sha256 if letter is not None else None
+    if certificates.trusted_for(certificate, moments=moments, recorded_sha256=recorded):
+        return report, letter
+    return replace(report, trusted=False, problem=PROBLEM_UNTRUSTED), None
 
 
 def _verdict(
@@ -309,7 +395,13 @@ def verify_upload(
     ServiceUnavailable when every check slot stays busy.
     """
     now = now or utcnow()
-    trusted: Collection[str] = [office_certificate_sha256, *settings.trusted_certificates_sha256]
+    # Every certificate the office has signed with is a candidate; _within_validity then
+    # keeps only a signature made while its certificate was valid.
+    trusted: Collection[str] = [
+        office_certificate_sha256,
+        *certificates.known_fingerprints(session),
+        *settings.trusted_certificates_sha256,
+    ]
     limits = CheckLimits(
         seconds=settings.upload_check_seconds, memory_mb=settings.upload_check_memory_mb
     )
@@ -322,13 +414,20 @@ def verify_upload(
             headers={"Cache-Control": "no-store", "Retry-After": "30"},
         ) from None
     file_sha256 = hashlib.sha256(data).hexdigest()
-    letter = _identify(session, report)
+    report, letter = _within_validity(
+        session,
+        report,
+        _identify(session, report),
+        listed=settings.trusted_certificates_sha256,
+        office_certificate_sha256=office_certificate_sha256,
+    )
     view = (
         uploaded_letter(
             letter,
             settings=settings,
             development_key=development_key,
             today=settings.office_date(now),
+            certificate=letter_certificate(session, letter),
         )
         if letter is not None
         else None

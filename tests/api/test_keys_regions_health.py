@@ -127,7 +127,8 @@ def test_unknown_path_is_a_problem(client) -> None:
 def test_openapi_declares_bearer_and_documents_every_operation(client) -> None:
     doc = client.get("/openapi.json").json()
     assert doc["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
-    public = {"/health", "/statistics"}  # the public statistics page needs no key
+    # The public statistics page and the office's public keys need no key.
+    public = {"/health", "/statistics", "/.well-known/jwks.json"}
     for path, operations in doc["paths"].items():
         for method, op in operations.items():
             assert op.get("summary"), (method, path)

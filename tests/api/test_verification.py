@@ -524,10 +524,11 @@ def test_public_endpoints_declare_no_security(client) -> None:
     operations = [
         (path, method, op)
         for path, item in doc["paths"].items()
-        if path.startswith(("/v/", "/api/v1/verify"))
+        if path.startswith(("/v/", "/api/v1/verify", "/.well-known/"))
         for method, op in item.items()
     ]
     assert {(path, method) for path, method, _ in operations} == {
+        ("/.well-known/jwks.json", "get"),
         ("/v/{token}", "get"),
         ("/v/{token}/photo.jpg", "get"),
         ("/api/v1/verify/{token}", "get"),

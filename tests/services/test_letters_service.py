@@ -34,8 +34,13 @@ def _letter_count(sessionmaker_) -> int:  # type: ignore[no-untyped-def]
 
 
 class _BrokenSigner:
-    development = True
-    issuer = "SKK development signing key"
+    """The session's signer whose PDF signing fails (the QR's JWS still signs)."""
+
+    def __init__(self, signer: object) -> None:
+        self._signer = signer
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._signer, name)
 
     def sign(self, pdf: bytes, **_: object) -> bytes:
         raise OSError("signing device unplugged")
@@ -44,7 +49,7 @@ class _BrokenSigner:
 def test_failing_signer_stores_nothing_and_uses_no_number(sessionmaker_, settings, signer) -> None:
     first, second = _residents(sessionmaker_, 2)
     with pytest.raises(OSError):
-        issue(sessionmaker_, settings, _BrokenSigner(), first)
+        issue(sessionmaker_, settings, _BrokenSigner(signer), first)
     assert _letter_count(sessionmaker_) == 0
     letter = issue(sessionmaker_, settings, signer, second)
     assert letter.seq == 1
