@@ -19,9 +19,11 @@ from pydantic import (
 from app.data import known_regencies
 from app.domain.countries import is_country
 from app.domain.kk import parse_kk
+from app.domain.messages import CodedError
 from app.domain.nik import parse_nik
 from app.domain.people import ResidencyStatus as ResidencyStatus  # re-exported
 from app.domain.text import clean_line
+from app.problem_texts import problem_text
 
 T = TypeVar("T")
 
@@ -92,27 +94,27 @@ def _kelurahan_code(value: str) -> str:
     if value.isascii() and value.isdigit() and len(value) == 10:
         value = f"{value[:2]}.{value[2:4]}.{value[4:6]}.{value[6:]}"
     if not _KELURAHAN_CODE.match(value):
-        raise ValueError("kelurahan_code must look like 53.71.04.1001")
+        raise CodedError(problem_text("field.kelurahan_code_format"))
     return value
 
 
 def _rt_rw(value: str | int) -> str:
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 3 or int(text) == 0:
-        raise ValueError("must be a number from 001 to 999")
+        raise CodedError(problem_text("field.rt_rw"))
     return text.zfill(3)
 
 
 def _nationality(value: str) -> str:
     code = value.strip().upper()
     if not is_country(code):
-        raise ValueError("nationality must be an ISO 3166 country code of two letters, e.g. TL")
+        raise CodedError(problem_text("field.nationality_code"))
     return code
 
 
 def _not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("must not be in the future")
+        raise CodedError(problem_text("field.not_in_future"))
     return value
 
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.domain.messages import CodedError
 from app.domain.recording import RecordingStatus
+from app.problem_texts import problem_text
 from app.schemas.common import (
     Address,
     BloodType,
@@ -83,9 +85,9 @@ class ResidentCreate(_ResidentFields):
     @model_validator(mode="after")
     def _itap_only_for_wna(self) -> ResidentCreate:
         if self.has_itap and self.citizenship is Citizenship.WNI:
-            raise ValueError("has_itap applies to WNA only; a WNI has no ITAP")
+            raise CodedError(problem_text("validation_error.has_itap_wni"))
         if self.citizenship is Citizenship.WNI and self.nationality not in (None, "ID"):
-            raise ValueError("nationality applies to WNA only; a WNI is Indonesian")
+            raise CodedError(problem_text("validation_error.nationality_wni"))
         return self
 
 
@@ -124,9 +126,7 @@ class ResidentUpdate(BaseModel):
         if isinstance(data, dict):
             nulls = sorted(k for k, v in data.items() if v is None)
             if nulls:
-                raise ValueError(
-                    f"{', '.join(nulls)}: null is not a value here; leave a field out to keep it"
-                )
+                raise CodedError(problem_text("field.no_nulls", fields=", ".join(nulls)))
         return data
 
 

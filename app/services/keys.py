@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, NotFound, Unauthorized, field_error
+from app.errors import InvalidInput, NotFound, Unauthorized, field_error, problem_text
 from app.models import ApiKey
 from app.models._types import utcnow
 from app.schemas.common import Role
@@ -43,21 +43,32 @@ def create_key(
     if role is Role.kelurahan:
         if not kelurahan_code:
             raise InvalidInput(
-                "a kelurahan key must name its kelurahan_code",
+                problem_text("kelurahan_required"),
                 code="kelurahan_required",
-                errors=[field_error(["body", "kelurahan_code"], "required for role kelurahan")],
+                errors=[
+                    field_error(
+                        ["body", "kelurahan_code"], problem_text("field.required_for_kelurahan")
+                    )
+                ],
             )
         if not kelurahan_exists(session, kelurahan_code):
             raise InvalidInput(
-                f"kelurahan {kelurahan_code} is not a known kelurahan/desa",
+                problem_text("unknown_kelurahan", code=kelurahan_code),
                 code="unknown_kelurahan",
-                errors=[field_error(["body", "kelurahan_code"], "not a known kelurahan/desa")],
+                errors=[
+                    field_error(
+                        ["body", "kelurahan_code"],
+                        problem_text("field.unknown_kelurahan", code=kelurahan_code),
+                    )
+                ],
             )
     elif kelurahan_code:
         raise InvalidInput(
-            "only a kelurahan key is bound to a kelurahan_code",
+            problem_text("kelurahan_not_allowed"),
             code="kelurahan_not_allowed",
-            errors=[field_error(["body", "kelurahan_code"], "only for role kelurahan")],
+            errors=[
+                field_error(["body", "kelurahan_code"], problem_text("field.only_for_kelurahan"))
+            ],
         )
     # 32 random bytes: 256 bits, far beyond guessing.
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -98,9 +109,9 @@ def authenticate(session: Session, secret: str) -> Principal:
     key = session.execute(_BY_DIGEST, {"digest": digest}).first()
     # The lookup is by digest; the compare is constant-time all the same.
     if key is None or not hmac.compare_digest(key.secret_sha256, digest):
-        raise Unauthorized("the API key is not known", code="invalid_api_key")
+        raise Unauthorized(problem_text("invalid_api_key"), code="invalid_api_key")
     if key.revoked_at is not None:
-        raise Unauthorized("the API key was revoked", code="revoked_api_key")
+        raise Unauthorized(problem_text("revoked_api_key"), code="revoked_api_key")
     return Principal(
         key_id=key.id, name=key.name, role=Role(key.role), kelurahan_code=key.kelurahan_code
     )
@@ -115,7 +126,7 @@ def revoke_key(session: Session, *, key_id: int, actor: Principal | None = None)
     """Revoke a key; it stops working at once. Revoking twice is harmless."""
     key = session.get(ApiKey, key_id)
     if key is None:
-        raise NotFound(f"API key {key_id} does not exist", code="api_key_not_found")
+        raise NotFound(problem_text("api_key_not_found", key_id=key_id), code="api_key_not_found")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         audit.record(
