@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from app.domain.nik import parse_nik
 from app.domain.people import ResidencyStatus as ResidencyStatus  # re-exported
 from app.domain.text import clean_line
 from app.problem_texts import problem_text
+from app.schemas import examples
 
 T = TypeVar("T")
 
@@ -155,17 +156,29 @@ KeyName = Annotated[str, StringConstraints(min_length=1, max_length=100), ONE_LI
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=120), ONE_LINE]
 
 
+def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """A page of one example item (app.schemas.examples), for Page[ItemModel] in OpenAPI."""
+    items = cls.model_fields.get("items")
+    args = get_args(items.annotation) if items is not None else ()
+    example = examples.PAGE_ITEMS.get(getattr(args[0], "__name__", "")) if args else None
+    if example is not None:
+        schema["examples"] = [{"items": [example], "next_cursor": examples.NEXT_CURSOR}]
+
+
 class Page(BaseModel, Generic[T]):
     """A page of a list; pass next_cursor back as `cursor` for the next one."""
+
+    model_config = ConfigDict(json_schema_extra=_page_example)  # type: ignore[typeddict-item]
 
     items: list[T]
     next_cursor: str | None = None
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details; `title`, `detail` and each `errors[].msg` in the language
+    asked for with Accept-Language (`id` or `en`), `messages` holds `detail` in both."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [examples.PROBLEM]})
 
     type: str = "about:blank"
     title: str
@@ -174,3 +187,6 @@ class Problem(BaseModel):
     code: str
     request_id: str | None = None
     errors: list[dict[str, object]] | None = None
+    messages: dict[str, str] | None = Field(
+        default=None, description='`detail` in Indonesian and English: {"id": ..., "en": ...}'
+    )

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from app.domain.letters import LetterStatus
 from app.domain.messages import CodedError
 from app.problem_texts import problem_text
+from app.schemas import examples
 from app.schemas.common import Purpose, Reason
 
 __all__ = [
@@ -74,6 +75,8 @@ class DocumentRead(BaseModel):
 
 
 class LetterRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LETTER]})
+
     id: str
     number: str
     resident_nik: str

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from app.domain.messages import CodedError
 from app.domain.recording import RecordingStatus
 from app.problem_texts import problem_text
+from app.schemas import examples
 from app.schemas.common import (
     Address,
     BloodType,
@@ -141,7 +142,9 @@ class CodedMessage(BaseModel):
 class ResidentRead(BaseModel):
     """A resident as stored, with the computed fields."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.RESIDENT]}
+    )
 
     nik: str
     kk_number: str
@@ -203,7 +206,9 @@ class RecordingEventCreate(BaseModel):
 
 
 class RecordingEventRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.RECORDING_EVENT]}
+    )
 
     status: RecordingStatus
     occurred_at: datetime
