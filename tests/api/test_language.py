@@ -351,3 +351,20 @@ def test_accept_language_is_a_declared_header_of_every_api_operation(client: Tes
                 (p["in"], p["name"].lower()) for p in operation.get("parameters", ()) if "in" in p
             }
             assert ("header", "accept-language") in names, f"{method.upper()} {path}"
+
+
+def test_405_in_both_languages(office_id: TestClient) -> None:
+    indonesian = office_id.delete("/health")
+    assert indonesian.status_code == 405
+    _assert_language(indonesian, "id")
+    assert "DELETE" in indonesian.json()["detail"]
+    english = office_id.delete("/health", headers=EN)
+    _assert_language(english, "en")
+    assert english.json()["detail"] == "this address does not take the HTTP method DELETE"
+
+
+def test_a_hostile_accept_language_gets_the_default_fast(office_id: TestClient) -> None:
+    for header in ("en;q=" + "9" * 4000, "en-" * 3000, ";;;,,,;q=;", "id;q=1e999,en;q=0.5"):
+        response = office_id.get(URL, headers={"Accept-Language": header})
+        assert response.status_code == 401
+        assert response.headers["content-language"] in ("id", "en")
