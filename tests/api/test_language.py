@@ -368,3 +368,13 @@ def test_a_hostile_accept_language_gets_the_default_fast(office_id: TestClient) 
         response = office_id.get(URL, headers={"Accept-Language": header})
         assert response.status_code == 401
         assert response.headers["content-language"] in ("id", "en")
+
+
+def test_request_models_refuse_with_bilingual_messages() -> None:
+    # A plain ValueError in a validator would reach the client in English only (its text has
+    # no table entry): the models raise CodedError with a text of app/problem_texts.py.
+    from pathlib import Path
+
+    schemas = Path(__file__).resolve().parents[2] / "app" / "schemas"
+    plain = [p.name for p in schemas.glob("*.py") if "raise ValueError(" in p.read_text()]
+    assert not plain, plain
