@@ -139,6 +139,8 @@ class Settings(BaseSettings):
     # and whether a print-ready record is refused (the 2018 circular: print the card instead).
     letter_policy: Literal["any_wajib_ktp", "recorded_only"] = "any_wajib_ktp"
     refuse_print_ready: bool = False
+    # The language of problem details for a client whose Accept-Language names neither.
+    default_language: Literal["id", "en"] = "id"
     # Letterhead contacts (printed when set) and an optional emblem image (PNG or JPEG).
     office_phone: str = ""
     office_email: str = ""

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+# Re-exported: a raise site imports its error, `problem_text` and `Message` from here.
+from app.domain.messages import Message as Message
+from app.problem_texts import problem_text as problem_text
+
 
 class DomainError(Exception):
-    """An error a client can act on; `code` is stable and machine-readable."""
+    """An error a client can act on; `code` is stable and machine-readable.
+
+    `detail` is a Message (app.problem_texts.problem_text, or a domain message): the answer
+    carries it in the language the client asked for. `self.detail` is its English text.
+    """
 
     status: int = 400
     code: str = "bad_request"
@@ -14,14 +22,15 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        detail: str,
+        detail: Message,
         *,
         code: str | None = None,
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        super().__init__(detail.en)
+        self.message = detail
+        self.detail = detail.en
         if code is not None:
             self.code = code
         self.extra = extra or {}
@@ -41,7 +50,7 @@ class InvalidInput(DomainError):
 
     status, code, title = 422, "validation_error", "Invalid input"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, Any]] | None = None, **kw: Any):
+    def __init__(self, detail: Message, *, errors: list[dict[str, Any]] | None = None, **kw: Any):
         super().__init__(detail, **kw)
         self.extra.setdefault("errors", errors or [])
 
@@ -74,8 +83,9 @@ class ServiceUnavailable(DomainError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
 
 
-def field_error(loc: list[str | int], msg: str) -> dict[str, Any]:
-    """One entry of a 422 `errors` list."""
+def field_error(loc: list[str | int], msg: Message) -> dict[str, Any]:
+    """One entry of a 422 `errors` list; the problem handler writes `msg` in the client's
+    language."""
     return {"loc": loc, "msg": msg}
 
 

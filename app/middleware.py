@@ -12,8 +12,11 @@ from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.language import negotiate
+from app.api.problems import language_headers, problem_body
 from app.domain.masking import mask_text_niks
-from app.errors import problem_type
+from app.domain.messages import Message as Text
+from app.errors import problem_text
 from app.proxies import TrustedProxies
 from app.request_context import RequestContext, request_context
 
@@ -116,7 +119,7 @@ class NulGuardMiddleware:
                 send,
                 422,
                 "invalid_character",
-                "the address holds a NUL character (%00); remove it and send the request again",
+                problem_text("invalid_character"),
             )
             return
         await self.app(scope, receive, send)
@@ -158,7 +161,10 @@ class JsonBodyMiddleware:
                 send,
                 415,
                 "unsupported_media_type",
-                f"send the body as application/json (got {content_type or 'no content type'})",
+                problem_text(
+                    "unsupported_media_type",
+                    got=content_type[:100] or problem_text("thing.no_content_type"),
+                ),
             )
             return
         # Read the whole (small) body here, whatever its framing: a chunked body has no
@@ -190,8 +196,8 @@ class JsonBodyMiddleware:
 
         await self.app(scope, replay, send)
 
-    def _too_large(self) -> str:
-        return f"the request body is larger than {self.max_bytes // 1024} KiB"
+    def _too_large(self) -> Text:
+        return problem_text("payload_too_large", kib=self.max_bytes // 1024)
 
 
 def _base_url(scope: Scope) -> str:
@@ -199,17 +205,21 @@ def _base_url(scope: Scope) -> str:
     return str(getattr(settings, "public_base_url", ""))
 
 
-async def _problem(scope: Scope, send: Send, status: int, code: str, detail: str) -> None:
-    titles = {413: "Payload too large", 415: "Unsupported media type", 422: "Invalid input"}
+async def _problem(scope: Scope, send: Send, status: int, code: str, detail: Text) -> None:
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+    language = negotiate(
+        headers.get("accept-language"), str(getattr(settings, "default_language", "id"))
+    )
     body = json.dumps(
-        {
-            "type": problem_type(code, _base_url(scope)),
-            "title": titles.get(status, "Error"),
-            "status": status,
-            "detail": detail,
-            "code": code,
-            "request_id": scope.get("state", {}).get("request_id"),
-        }
+        problem_body(
+            status=status,
+            code=code,
+            detail=detail,
+            language=language,
+            base_url=_base_url(scope),
+            request_id=scope.get("state", {}).get("request_id"),
+        )
     ).encode()
     await send(
         {
@@ -218,6 +228,7 @@ async def _problem(scope: Scope, send: Send, status: int, code: str, detail: str
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),
+                *((k.lower().encode(), v.encode()) for k, v in language_headers(language).items()),
             ],
         }
     )

@@ -14,3 +14,7 @@ class RequestContext:
 
 
 request_context: ContextVar[RequestContext | None] = ContextVar("request_context", default=None)
+
+
+# The language the client asked for (app.api.language), for texts built outside the handler.
+chosen_language: ContextVar[str | None] = ContextVar("chosen_language", default=None)

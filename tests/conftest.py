@@ -115,6 +115,9 @@ def settings(clean_db: Engine, data_dir: Path) -> Settings:
         database_url=clean_db.url.render_as_string(hide_password=False),
         data_dir=data_dir,
         public_base_url="http://testserver",
+        # The tests read English details; tests/api/test_language.py checks the office's
+        # default (Indonesian) and the choice by Accept-Language.
+        default_language="en",
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import session_scope
-from app.errors import Unauthorized
+from app.errors import Unauthorized, problem_text
 from app.schemas.common import Role
 from app.services.access import Principal, require
 from app.services.audit import READ_LOG
@@ -89,10 +89,9 @@ async def current_principal(
         sent = request.headers.get("authorization", "").strip()
         scheme = sent.split(" ", 1)[0] if sent else ""
         raise Unauthorized(
-            f"the Authorization header uses the {scheme[:20]!r} scheme; send "
-            "`Authorization: Bearer <key>`"
+            problem_text("missing_api_key.scheme", scheme=scheme[:20])
             if scheme
-            else "an API key is required: send `Authorization: Bearer <key>`",
+            else problem_text("missing_api_key"),
             code="missing_api_key",
             headers={"WWW-Authenticate": "Bearer"},
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.errors import PROBLEM_CODES, NotFound
+from app.errors import PROBLEM_CODES, NotFound, problem_text
 from app.web import HTML_SECURITY_HEADERS, templates
 
 ASSETS = "/docs-assets"
@@ -104,7 +104,7 @@ async def problem_page(request: Request, code: str) -> HTMLResponse:
     """What one problem `code` means and what to do: the problem's `type` URL."""
     problem = PROBLEM_CODES.get(code)
     if problem is None:
-        raise NotFound(f"there is no problem code {code!r}", code="not_found")
+        raise NotFound(problem_text("not_found.problem_code", code=code[:60]), code="not_found")
     return templates.TemplateResponse(
         request,
         "problem.html",

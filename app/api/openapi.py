@@ -13,6 +13,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api.problems import GENERIC_CODES, PROBLEM_CODES_KEY, PROBLEM_MEDIA_TYPE
+from app.api.schema_examples import restore_examples
 from app.errors import PROBLEM_CODES, problem_type
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -118,6 +119,7 @@ def install_openapi(app: FastAPI) -> None:
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)
         _name_enums(schemas)
+        restore_examples(schemas)
         app.openapi_schema = doc
         return doc
 

@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Query, Request
 from starlette.convertors import Convertor, register_url_convertor
 
 from app.domain.nik import NikError, normalize_nik
-from app.errors import InvalidInput, NotFound, field_error
+from app.errors import InvalidInput, NotFound, field_error, problem_text
 
 
 class ResidentKeyConvertor(Convertor[str]):
@@ -38,10 +38,12 @@ def parse_nik(raw: str, *, where: str) -> str:
         return normalize_nik(raw)
     except NikError as exc:
         raise InvalidInput(
-            f"NIK in the {where}: {exc}",
+            problem_text(
+                "validation_error.nik", where=problem_text(f"where.{where}"), reason=exc.message
+            ),
             errors=[
                 {
-                    **field_error([where, "nik"], str(exc)),
+                    **field_error([where, "nik"], exc.message),
                     "code": exc.message.code,
                     "messages": exc.message.as_dict(),
                 }
@@ -71,7 +73,7 @@ async def _letter_id_in_path(
         return uuid.UUID(letter_id)
     except ValueError:
         # Anything that is not a UUID is simply a letter that does not exist.
-        raise NotFound("no letter with this id", code="letter_not_found") from None
+        raise NotFound(problem_text("letter_not_found"), code="letter_not_found") from None
 
 
 NikPath = Annotated[str, Depends(_nik_in_path)]
@@ -106,12 +108,12 @@ async def no_unknown_query(request: Request) -> None:
         return
     unknown = sorted(set(request.query_params) - _declared_query(route))
     if unknown:
-        allowed = ", ".join(sorted(_declared_query(route))) or "none"
+        allowed = ", ".join(sorted(_declared_query(route))) or problem_text("thing.none")
         raise InvalidInput(
-            f"unknown query parameter {unknown[0][:40]!r}; this endpoint takes: {allowed}",
+            problem_text("unknown_query_parameter", name=unknown[0][:40], allowed=allowed),
             code="unknown_query_parameter",
             errors=[
-                field_error(["query", name[:40]], "not a parameter of this endpoint")
+                field_error(["query", name[:40]], problem_text("field.unknown_query_parameter"))
                 for name in unknown[:10]
             ],
         )

@@ -16,7 +16,7 @@ from app.api.responses import model_response
 from app.api.uploads import MULTIPART_MEDIA_TYPE, read_upload
 from app.config import Settings
 from app.documents.photo import Photo
-from app.errors import PayloadTooLarge
+from app.errors import PayloadTooLarge, problem_text
 from app.models import ResidentPhoto
 from app.schemas.photo import ResidentPhotoRead
 from app.services import photos
@@ -49,10 +49,7 @@ def _view(stored: ResidentPhoto, nik: str) -> ResidentPhotoRead:
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"the photo is larger than the {limit / (1024 * 1024):g} MB limit; send a smaller file "
-        "(a pas foto needs no more than a few hundred KB)"
-    )
+    return PayloadTooLarge(problem_text("payload_too_large.photo", mb=limit / (1024 * 1024)))
 
 
 @router.put(
@@ -94,7 +91,7 @@ async def put_photo(
         request,
         limit=limit,
         raw_types=PHOTO_MEDIA_TYPES,
-        what="the photo",
+        what=problem_text("thing.photo"),
         too_large=lambda: _too_large(limit),
     )
     photo = await run_in_threadpool(_decode, data, settings)

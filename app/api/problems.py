@@ -12,8 +12,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.domain.messages import CodedError
+from app.api.language import request_language
+from app.domain.messages import CodedError, Message
 from app.errors import PROBLEM_CODES, DomainError, clean_validation_msg, problem_type
+from app.problem_texts import PROBLEM_TEXTS, problem_text
 from app.schemas.common import Problem
 
 log = logging.getLogger("app.errors")
@@ -40,22 +42,49 @@ GENERIC_CODES = frozenset(
     }
 )
 
+# The English titles, for the OpenAPI document's response descriptions.
 _TITLES = {
-    400: "Bad request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not found",
-    405: "Method not allowed",
-    406: "Not acceptable",
-    409: "Conflict",
-    412: "Precondition failed",
-    413: "Payload too large",
-    415: "Unsupported media type",
-    422: "Invalid input",
-    429: "Too many requests",
-    500: "Internal server error",
-    503: "Service unavailable",
+    int(key.removeprefix("title.")): english
+    for key, (_, english) in PROBLEM_TEXTS.items()
+    if key.startswith("title.")
 }
+
+
+def problem_title(status: int) -> Message:
+    """The title of a problem with this status, in both languages."""
+    return problem_text(f"title.{status}" if status in _TITLES else "title.400")
+
+
+def language_headers(language: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """`headers` plus the language of the answer's text and the fact that it depends on
+    Accept-Language (so a cache keeps one answer per language)."""
+    out = dict(headers or {})
+    out["Content-Language"] = language
+    vary = out.get("Vary")
+    out["Vary"] = f"{vary}, Accept-Language" if vary else "Accept-Language"
+    return out
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    detail: Message,
+    language: str,
+    base_url: str,
+    request_id: str | None,
+) -> dict[str, Any]:
+    """The members every problem carries, its texts in `language`; `messages` holds `detail`
+    in both languages for a screen that shows them side by side."""
+    return {
+        "type": problem_type(code, base_url),
+        "title": problem_title(status).text(language),
+        "status": status,
+        "detail": detail.text(language),
+        "code": code,
+        "request_id": request_id,
+        "messages": detail.as_dict(),
+    }
 
 
 def problem_response(
@@ -63,22 +92,41 @@ def problem_response(
     *,
     status: int,
     code: str,
-    detail: str,
-    title: str | None = None,
+    detail: Message,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    """A problem+json response carrying the request id."""
-    body: dict[str, Any] = {
-        "type": problem_type(code, _base_url(request)),
-        "title": title or _TITLES.get(status, "Error"),
-        "status": status,
-        "detail": detail,
-        "code": code,
-        "request_id": getattr(request.state, "request_id", None),
+    """A problem+json response carrying the request id, in the language the client asked for."""
+    language = request_language(request)
+    body = problem_body(
+        status=status,
+        code=code,
+        detail=detail,
+        language=language,
+        base_url=_base_url(request),
+        request_id=getattr(request.state, "request_id", None),
+    )
+    body.update(_localized(extra or {}, language))
+    return JSONResponse(
+        body,
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=language_headers(language, headers),
+    )
+
+
+def _localized(extra: dict[str, Any], language: str) -> dict[str, Any]:
+    """`extra` with each field error's Message written in `language`."""
+    errors = extra.get("errors")
+    if not errors:
+        return extra
+    return {
+        **extra,
+        "errors": [
+            {**e, "msg": e["msg"].text(language)} if isinstance(e.get("msg"), Message) else e
+            for e in errors
+        ],
     }
-    body.update(extra or {})
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def _base_url(request: Request) -> str:
@@ -86,21 +134,66 @@ def _base_url(request: Request) -> str:
     return str(getattr(settings, "public_base_url", ""))
 
 
-def validation_errors(errors: Any) -> list[dict[str, Any]]:
-    """Pydantic errors as `loc` and `msg` only (the input is never echoed back); a NIK or KK
-    error also carries its `code` and `messages` ({"id", "en"}) for a clerk's screen."""
+def validation_errors(errors: Any, *, body: Any = None, route: Any = None) -> list[dict[str, Any]]:
+    """Pydantic errors as `loc`, `type` and `msg` (a Message naming what to send; the input is
+    never echoed back); a NIK or KK error also carries its `code` and `messages`."""
     out = []
     for e in errors:
-        item: dict[str, Any] = {
-            "loc": list(e.get("loc", ())),
-            "msg": clean_validation_msg(str(e.get("msg", ""))),
-        }
+        loc = list(e.get("loc", ()))
+        kind = str(e.get("type", ""))
         cause = (e.get("ctx") or {}).get("error")
+        item: dict[str, Any] = {"loc": loc, "type": kind}
         if isinstance(cause, CodedError):
+            item["msg"] = cause.message
             item["code"] = cause.message.code
             item["messages"] = cause.message.as_dict()
+        elif kind == "json_invalid":
+            item["loc"] = loc[:1]
+            item["msg"] = _json_invalid(e, body)
+        elif kind == "missing" and loc == ["body"]:
+            item["msg"] = _missing_body(route)
+        else:
+            item["msg"] = _pydantic_text(e, loc)
         out.append(item)
     return out
+
+
+def _json_invalid(error: Any, body: Any) -> Message:
+    position = error["loc"][1] if len(error.get("loc", ())) > 1 else 0
+    text = body if isinstance(body, str) else ""
+    position = position if isinstance(position, int) and 0 <= position <= len(text) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    reason = str((error.get("ctx") or {}).get("error", "JSON decode error"))
+    return problem_text("pydantic.json_invalid", error=reason, line=line, column=column)
+
+
+def _missing_body(route: Any) -> Message:
+    field = getattr(route, "body_field", None)
+    model = getattr(getattr(field, "field_info", None), "annotation", None)
+    fields = getattr(model, "model_fields", {})
+    required = [name for name, info in fields.items() if info.is_required()]
+    return problem_text(
+        "pydantic.missing_body",
+        model=getattr(model, "__name__", "JSON"),
+        fields=", ".join(required) or problem_text("thing.none"),
+    )
+
+
+def _pydantic_text(error: Any, loc: list[Any]) -> Message:
+    kind = str(error.get("type", ""))
+    ctx = {k: v for k, v in (error.get("ctx") or {}).items() if k != "error"}
+    if kind == "missing":
+        return problem_text("pydantic.missing", field=".".join(str(p) for p in loc))
+    if f"pydantic.{kind}" in PROBLEM_TEXTS:
+        try:
+            return problem_text(f"pydantic.{kind}", **ctx)
+        except (KeyError, IndexError, ValueError):
+            pass
+    # A rule of our own without a table entry (a plain ValueError), or a pydantic error type
+    # the table does not name: pydantic's English sentence, in both languages.
+    said = clean_validation_msg(str(error.get("msg", "")))
+    return problem_text("pydantic.fallback", detail=said)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -114,32 +207,42 @@ async def _domain(request: Request, exc: DomainError) -> JSONResponse:
         request,
         status=exc.status,
         code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
+        detail=exc.message,
         extra=exc.extra,
         headers=exc.headers,
     )
 
 
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    errors = validation_errors(exc.errors())
-    first = errors[0] if errors else {"loc": [], "msg": "invalid input"}
-    where = ".".join(str(p) for p in first["loc"][1:]) or "request"
+    errors = validation_errors(exc.errors(), body=exc.body, route=request.scope.get("route"))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first["loc"]) or problem_text("where.request")
+        detail = (
+            problem_text(
+                "validation_error.more", where=where, msg=first["msg"], more=len(errors) - 1
+            )
+            if len(errors) > 1
+            else problem_text("validation_error.first", where=where, msg=first["msg"])
+        )
+    else:
+        detail = problem_text("validation_error")
     return problem_response(
-        request,
-        status=422,
-        code="validation_error",
-        detail=f"{where}: {first['msg']}"
-        + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
-        extra={"errors": errors},
+        request, status=422, code="validation_error", detail=detail, extra={"errors": errors}
     )
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-    detail = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = f"there is no resource at {request.url.path}"
+    if exc.status_code == 404:
+        code = "not_found"
+        detail = problem_text("not_found.path", path=request.url.path[:200])
+    elif exc.status_code == 405:
+        code = "method_not_allowed"
+        detail = problem_text("method_not_allowed", method=request.method[:20])
+    else:
+        code = "http_error"
+        reason = exc.detail if isinstance(exc.detail, str) else _TITLES.get(exc.status_code, "")
+        detail = problem_text("http_error", reason=reason)
     return problem_response(
         request,
         status=exc.status_code,
@@ -151,12 +254,7 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
 
 async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
     log.warning("integrity conflict", extra={"error": type(exc.orig).__name__})
-    return problem_response(
-        request,
-        status=409,
-        code="conflict",
-        detail="the change conflicts with data stored at the same moment; try again",
-    )
+    return problem_response(request, status=409, code="conflict", detail=problem_text("conflict"))
 
 
 async def _db_down(request: Request, exc: OperationalError) -> JSONResponse:
@@ -176,10 +274,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         extra={"request_id": getattr(request.state, "request_id", None)},
     )
     return problem_response(
-        request,
-        status=500,
-        code="internal_error",
-        detail="an unexpected error occurred; quote the request_id when reporting it",
+        request, status=500, code="internal_error", detail=problem_text("internal_error")
     )
 
 
@@ -207,7 +302,7 @@ def _unavailable(request: Request, exc: Exception) -> JSONResponse:
         request,
         status=503,
         code="database_unavailable",
-        detail="the database is not reachable right now; try again in a moment",
+        detail=problem_text("database_unavailable"),
         headers={"Retry-After": "5"},
     )
 

@@ -19,6 +19,7 @@ from app.api import (
     transfer,
     verify,
 )
+from app.api.language import accept_language
 from app.api.openapi import operation_id
 from app.api.params import no_unknown_query
 
@@ -31,7 +32,7 @@ def include_routes(app: FastAPI) -> None:
     api = APIRouter(
         prefix=API_V1,
         generate_unique_id_function=operation_id,
-        dependencies=[Depends(no_unknown_query)],
+        dependencies=[Depends(no_unknown_query), Depends(accept_language)],
     )
     for module in (regions, residents, photos, transfer, letters, keys, audit, statistics, verify):
         api.include_router(module.router)

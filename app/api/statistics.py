@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import CurrentKey, SessionDep, SettingsDep
 from app.api.problems import problem_responses
 from app.api.ratelimit import check_public_rate
-from app.errors import NotFound, RateLimited
+from app.errors import NotFound, RateLimited, problem_text
 from app.models._types import utcnow
 from app.schemas.common import Role
 from app.schemas.statistics import STAT_COLUMNS, GroupBy, RecordingStatistics, RecordingStatRow
@@ -174,11 +174,11 @@ async def statistics_page(
     on the server: aggregate figures only, nobody's data. 404 when the office has closed the
     page (`SKK_STATISTICS_PAGE_PUBLIC=false`)."""
     if not settings.statistics_page_public:
-        raise NotFound("there is no public statistics page on this server", code="not_found")
+        raise NotFound(problem_text("not_found.statistics_page"), code="not_found")
     decision = check_public_rate(request)
     if not decision.allowed:
         raise RateLimited(
-            f"too many requests from this address; try again in {decision.retry_after} s",
+            problem_text("rate_limited", seconds=decision.retry_after),
             headers={"Retry-After": str(decision.retry_after)},
         )
     kota = await session.run_sync(

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from app.api.deps import CurrentKey, SessionDep, SettingsDep, Writer, in_worker_thread
 from app.api.problems import problem_responses
 from app.api.residents import Filters
-from app.errors import PayloadTooLarge, UnsupportedMediaType
+from app.errors import PayloadTooLarge, UnsupportedMediaType, problem_text
 from app.schemas.importer import ImportMode, ImportReport
 from app.services import exporter, importer
 
@@ -44,11 +44,11 @@ async def csv_body(request: Request) -> AsyncIterator[IO[bytes]]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type and media_type not in _CSV_TYPES:
         raise UnsupportedMediaType(
-            f"send the CSV file itself as the body with Content-Type text/csv (got {media_type})",
+            problem_text("csv_expected", got=media_type[:100]),
             code="csv_expected",
         )
     too_large = PayloadTooLarge(
-        f"the file is larger than {limit:,} bytes; split it, or raise SKK_MAX_IMPORT_BYTES",
+        problem_text("import_too_large", limit=limit),
         code="import_too_large",
     )
     length = request.headers.get("content-length", "")

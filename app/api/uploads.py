@@ -12,9 +12,11 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from app.errors import (
     DomainError,
     InvalidInput,
+    Message,
     PayloadTooLarge,
     UnsupportedMediaType,
     field_error,
+    problem_text,
 )
 
 # Room for the multipart boundaries and part headers around a file of the maximum size.
@@ -39,7 +41,7 @@ async def read_upload(
     *,
     limit: int,
     raw_types: tuple[str, ...],
-    what: str,
+    what: Message,
     too_large: Callable[[], PayloadTooLarge],
     headers: dict[str, str] | None = None,
 ) -> bytes:
@@ -51,8 +53,13 @@ async def read_upload(
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in (*raw_types, MULTIPART_MEDIA_TYPE):
         raise UnsupportedMediaType(
-            f"send {what} as {' or '.join(raw_types)} or as {MULTIPART_MEDIA_TYPE} with the "
-            f"field `file`, not {media_type or 'a body without Content-Type'}",
+            problem_text(
+                "unsupported_media_type.upload",
+                what=what,
+                types=" | ".join(raw_types),
+                multipart=MULTIPART_MEDIA_TYPE,
+                got=media_type[:100] or problem_text("thing.no_content_type"),
+            ),
             headers=headers,
         )
     allowance = limit if media_type in raw_types else limit + MULTIPART_OVERHEAD
@@ -60,7 +67,7 @@ async def read_upload(
     if declared is not None:
         if not declared.strip().isdigit():
             raise DomainError(
-                "Content-Length is not a number", code="bad_content_length", headers=headers
+                problem_text("bad_content_length"), code="bad_content_length", headers=headers
             )
         if int(declared) > allowance:
             raise too_large()
@@ -73,7 +80,7 @@ async def read_upload(
         form = await parser.parse()
     except MultiPartException as exc:
         raise DomainError(
-            f"the multipart body could not be read: {exc.message}",
+            problem_text("invalid_multipart", reason=exc.message),
             code="invalid_multipart",
             headers=headers,
         ) from None
@@ -81,8 +88,8 @@ async def read_upload(
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise InvalidInput(
-                f"file: attach {what} in the multipart field `file`",
-                errors=[field_error(["body", "file"], "a file is required")],
+                problem_text("validation_error.file_missing", what=what),
+                errors=[field_error(["body", "file"], problem_text("field.file_required"))],
                 headers=headers,
             )
         data = await upload.read()

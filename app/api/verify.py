@@ -22,6 +22,7 @@ from app.errors import (
     NotFound,
     PayloadTooLarge,
     RateLimited,
+    problem_text,
 )
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -60,7 +61,7 @@ STATUS_CSS = {
 
 def _rate_limited(decision: Decision) -> RateLimited:
     return RateLimited(
-        f"too many verification requests from this address; try again in {decision.retry_after} s",
+        problem_text("rate_limited.verify", seconds=decision.retry_after),
         headers={**NO_STORE, "Retry-After": str(decision.retry_after)},
     )
 
@@ -147,8 +148,7 @@ async def verification_photo(token: str, session: SessionDep, settings: Settings
     jpeg = await session.run_sync(verification.valid_letter_photo, token, settings=settings)
     if jpeg is None:
         raise NotFound(
-            "no photo for this verification code: the letter is unknown, has no photo, or is "
-            "no longer valid",
+            problem_text("photo_not_found.token"),
             code="photo_not_found",
             headers=NO_STORE,
         )
@@ -171,7 +171,7 @@ async def verify_token(
     view = await session.run_sync(_verification, token, settings, _development_key(request))
     if view is None:
         raise NotFound(
-            "no letter has this verification code; check that the QR code was read completely",
+            problem_text("letter_not_found.token"),
             code="letter_not_found",
             headers=NO_STORE,
         )
@@ -180,8 +180,7 @@ async def verify_token(
 
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
-        f"the upload is larger than the {limit / (1024 * 1024):g} MB limit; a letter PDF is far "
-        "smaller",
+        problem_text("payload_too_large.pdf", mb=limit / (1024 * 1024)),
         headers=NO_STORE,
     )
 
@@ -192,7 +191,7 @@ async def _read_upload(request: Request, limit: int) -> bytes:
         request,
         limit=limit,
         raw_types=(PDF_MEDIA_TYPE,),
-        what="the PDF",
+        what=problem_text("thing.pdf"),
         too_large=lambda: _too_large(limit),
         headers=NO_STORE,
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from app.config import Settings
 from app.domain.messages import Message
 from app.models import Letter, Resident
+from app.request_context import chosen_language
 from app.schemas.letter import DocumentRead, LetterRead, LetterStatus, SignatoryRead
 from app.schemas.resident import ResidentRead
 from app.services.letters import effective_status, verification_url
@@ -26,7 +27,8 @@ def resident_read(
             "kelurahan_name": names.get(resident.kelurahan_code, ""),
             "kecamatan_name": names.get(resident.kecamatan_code, ""),
             "wajib_ktp": resident_wajib_ktp(resident),
-            "warnings": [w.en for w in warnings or []],
+            # In the client's language (app.api.language); `warning_messages` has both.
+            "warnings": [w.text(chosen_language.get() or "en") for w in warnings or []],
             "warning_messages": [{"code": w.code, "id": w.id, "en": w.en} for w in warnings or []],
         }
     )

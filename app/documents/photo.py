@@ -35,11 +35,13 @@ _FORMATS = ("JPEG", "PNG")
 
 
 class PhotoRejected(ValueError):
-    """The upload is not a usable photo; `reason` is a stable code, the message a sentence."""
+    """The upload is not a usable photo; `reason` is a stable code, the message a sentence,
+    `params` the figures it names (for the same sentence in another language)."""
 
-    def __init__(self, reason: str, message: str) -> None:
+    def __init__(self, reason: str, message: str, **params: object) -> None:
         super().__init__(message)
         self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,19 @@ def normalise_photo(data: bytes, *, max_pixels: int) -> Photo:
                 "photo_too_many_pixels",
                 f"the image is {width}×{height} pixels, more than the "
                 f"{max_pixels / 1e6:g} megapixel limit; send a smaller photo",
+                width=width,
+                height=height,
+                megapixels=max_pixels / 1e6,
             )
         if width < MIN_WIDTH or height < MIN_HEIGHT:
             raise PhotoRejected(
                 "photo_too_small",
                 f"the image is {width}×{height} pixels; a pas foto needs at least "
                 f"{MIN_WIDTH}×{MIN_HEIGHT} for the face to be recognisable",
+                width=width,
+                height=height,
+                min_width=MIN_WIDTH,
+                min_height=MIN_HEIGHT,
             )
         if image.format == "JPEG":
             # Let the JPEG decoder scale down by 1/2..1/8 while decoding: a phone photo

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TEXTS", "CodedError", "Message", "message"]
+__all__ = ["LANGUAGES", "TEXTS", "CodedError", "Message", "fill", "message"]
+
+# The languages every message exists in; the first is the office's own.
+LANGUAGES = ("id", "en")
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,10 @@ class Message:
     def as_dict(self) -> dict[str, str]:
         """The two texts as the API's `messages` member: {"id": ..., "en": ...}."""
         return {"id": self.id, "en": self.en}
+
+    def text(self, language: str) -> str:
+        """The text in `language` ("id" or "en"; anything else is English)."""
+        return self.id if language == "id" else self.en
 
 
 # code -> (Indonesian, English)
@@ -80,6 +87,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "kk_future": (
         "tanggal terbit KK {date_id} belum terjadi",
         "issue date {date_en} is in the future",
+    ),
+    # --- one line of free text (names, addresses, a letter's purpose) ----------------------
+    "text_line_break": (
+        "baris baru tidak diperbolehkan; tulis teksnya dalam satu baris",
+        "line breaks are not allowed; write the text on one line",
+    ),
+    "text_tab": (
+        "karakter tab tidak diperbolehkan; pakai spasi",
+        "tab characters are not allowed; use a space",
+    ),
+    "text_nul": (
+        "karakter NUL (U+0000) tidak diperbolehkan",
+        "NUL characters (U+0000) are not allowed",
+    ),
+    "text_control": (
+        "karakter kontrol {char} tidak diperbolehkan",
+        "control character {char} is not allowed",
+    ),
+    "text_surrogate": (
+        "surrogate tanpa pasangan {char} tidak diperbolehkan; kirim UTF-8 yang sah",
+        "unpaired surrogate {char} is not allowed; send valid UTF-8",
+    ),
+    "text_invisible": (
+        "karakter tak terlihat {char} tidak diperbolehkan",
+        "invisible character {char} is not allowed",
     ),
     # --- NIK warnings (accepted, the clerk decides) ---------------------------------------
     "nik_region_unknown": (
@@ -162,8 +194,16 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def message(code: str, **params: object) -> Message:
     """The message `code` with its placeholders filled, in both languages."""
-    text_id, text_en = TEXTS[code]
-    return Message(code=code, id=text_id.format(**params), en=text_en.format(**params))
+    return fill(TEXTS, code, params)
+
+
+def fill(table: dict[str, tuple[str, str]], code: str, params: dict[str, object]) -> Message:
+    """The entry `code` of a (Indonesian, English) table with its placeholders filled; a
+    parameter that is itself a Message goes in each language as that language's text."""
+    text_id, text_en = table[code]
+    in_id = {k: v.id if isinstance(v, Message) else v for k, v in params.items()}
+    in_en = {k: v.en if isinstance(v, Message) else v for k, v in params.items()}
+    return Message(code=code, id=text_id.format(**in_id), en=text_en.format(**in_en))
 
 
 class CodedError(ValueError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from app.domain.messages import CodedError, Message, message
+
 __all__ = [
     "CSV_TRIGGERS",
     "TextError",
@@ -22,26 +24,26 @@ _LINE_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
-class TextError(ValueError):
+class TextError(CodedError):
     """A character that has no place in a single line of text; the message names it."""
 
 
-def _refusal(ch: str) -> str:
+def _refusal(ch: str) -> Message:
     code = f"U+{ord(ch):04X}"
     if ch in _LINE_BREAKS:
-        return "line breaks are not allowed; write the text on one line"
+        return message("text_line_break")
     if ch == "\t":
-        return "tab characters are not allowed; use a space"
+        return message("text_tab")
     if ch == "\x00":
-        return "NUL characters (U+0000) are not allowed"
+        return message("text_nul")
     category = unicodedata.category(ch)
     if category == "Cc":
-        return f"control character {code} is not allowed"
+        return message("text_control", char=code)
     if category == "Cs":
-        return f"unpaired surrogate {code} is not allowed; send valid UTF-8"
+        return message("text_surrogate", char=code)
     # Cf: zero-width spaces and joiners, bidi overrides (U+202E), soft hyphens, BOM.
     name = unicodedata.name(ch, "").lower()
-    return f"invisible character {code}{f' ({name})' if name else ''} is not allowed"
+    return message("text_invisible", char=f"{code}{f' ({name})' if name else ''}")
 
 
 def clean_line(value: str) -> str:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from app.domain.masking import mask_nik
 from app.domain.people import ResidencyStatus
 from app.domain.recording import RecordingStatus
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, problem_text
 from app.models import Letter, Resident
 from app.office.print_copy import print_copy
 from app.office.texts import text
@@ -197,7 +197,7 @@ def _letter_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise NotFound("no letter with this id", code="letter_not_found") from None
+        raise NotFound(problem_text("letter_not_found"), code="letter_not_found") from None
 
 
 def _filename(number: str) -> str:
@@ -306,7 +306,7 @@ async def bundle(request: Request, user: Checked) -> Response:
     if not ids:
         return redirect(f"{PREFIX}/letters?error=none_selected")
     if len(ids) > MAX_SELECTED:
-        raise InvalidInput(f"select at most {MAX_SELECTED} letters at once")
+        raise InvalidInput(problem_text("invalid_input.too_many_letters", most=MAX_SELECTED))
     return await run_in_threadpool(_bundle, request, user, [_letter_id(i) for i in ids], kind)
 
 

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.domain.people import ResidencyStatus
 from app.domain.recording import RecordingStatus
-from app.errors import InvalidInput, NotFound, PayloadTooLarge, field_error
+from app.errors import InvalidInput, NotFound, PayloadTooLarge, field_error, problem_text
 from app.models import AuditEvent, Letter, Resident, ResidentPhoto
 from app.models.api_key import ApiKey
 from app.office.texts import TEXTS, text
@@ -72,7 +72,7 @@ def _resident_path(nik: str) -> str:
 def _checked_nik(nik: str) -> str:
     # Anything but 16 digits names nobody: the same 404 as an unknown NIK.
     if not (len(nik) == 16 and nik.isascii() and nik.isdigit()):
-        raise NotFound("no resident with this NIK", code="resident_not_found")
+        raise NotFound(problem_text("resident_not_found"), code="resident_not_found")
     return nik
 
 
@@ -251,8 +251,10 @@ def record_event(
             new_status = RecordingStatus(status)
         except ValueError:
             raise InvalidInput(
-                "status: not a recording status",
-                errors=[field_error(["body", "status"], "not a recording status")],
+                problem_text("invalid_input.recording_status"),
+                errors=[
+                    field_error(["body", "status"], problem_text("field.not_a_recording_status"))
+                ],
             ) from None
         with db(request) as session:
             residents.record_event(
@@ -297,8 +299,7 @@ def _save_photo(request: Request, user: Any, nik: str, data: bytes) -> Response:
         require(user.principal, *WRITERS)
         if len(data) > settings.photo_max_bytes:
             raise PayloadTooLarge(
-                f"the photo is larger than the {settings.photo_max_bytes / (1024 * 1024):g} MB "
-                "limit; send a smaller file (a pas foto needs no more than a few hundred KB)"
+                problem_text("payload_too_large.photo", mb=settings.photo_max_bytes / (1024 * 1024))
             )
         prepared = photos.prepare_photo(data, settings=settings)
         with db(request) as session:

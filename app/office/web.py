@@ -18,8 +18,14 @@ from pydantic import ValidationError
 
 from app.config import Settings
 from app.db import session_scope
-from app.domain.messages import CodedError
-from app.errors import DomainError, InvalidInput, PayloadTooLarge, clean_validation_msg
+from app.domain.messages import CodedError, Message
+from app.errors import (
+    DomainError,
+    InvalidInput,
+    PayloadTooLarge,
+    clean_validation_msg,
+    problem_text,
+)
 from app.office import sessions
 from app.office.texts import LANGS, Lang, text, value_label
 from app.web import HTML_SECURITY_HEADERS, templates
@@ -94,7 +100,7 @@ async def csrf_checked(request: Request, user: User) -> OfficeUser:
     length = request.headers.get("content-length", "")
     if not length.isdigit() or int(length) > limit:
         raise PayloadTooLarge(
-            f"a form may carry at most {limit} bytes, with Content-Length",
+            problem_text("payload_too_large.form", limit=limit),
             code="payload_too_large",
         )
     form = await request.form()
@@ -197,6 +203,13 @@ def field_of(exc: DomainError) -> str | None:
     return None
 
 
+def _said_in(text: str) -> Message:
+    """A sentence already written in the page's language, as the one text of a Message."""
+    if not text:
+        return problem_text("validation_error")
+    return Message(code="validation_error", id=text, en=text)
+
+
 def validation_messages(
     exc: ValidationError | RequestValidationError, lang: Lang
 ) -> dict[str, str]:
@@ -288,9 +301,7 @@ class OfficeRoute(APIRoute):
                 fields = validation_messages(exc, lang_of(request))
                 return _error_page(
                     request,
-                    InvalidInput(
-                        "; ".join(f"{k}: {v}" for k, v in fields.items()) or "invalid input"
-                    ),
+                    InvalidInput(_said_in("; ".join(f"{k}: {v}" for k, v in fields.items()))),
                 )
 
         return handle

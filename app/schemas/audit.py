@@ -6,9 +6,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import examples
+
 
 class AuditEventRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.AUDIT_EVENT]}
+    )
 
     id: int
     occurred_at: datetime
@@ -28,7 +32,9 @@ class AuditEventRead(BaseModel):
 
 
 class AuditCheckpointRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.AUDIT_CHECKPOINT]}
+    )
 
     line: int = Field(description="Line of the checkpoint file it was read from")
     seq: int = Field(description="The chain entry it signs (0: the empty chain)")

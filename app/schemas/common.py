@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -19,9 +19,12 @@ from pydantic import (
 from app.data import known_regencies
 from app.domain.countries import is_country
 from app.domain.kk import parse_kk
+from app.domain.messages import CodedError
 from app.domain.nik import parse_nik
 from app.domain.people import ResidencyStatus as ResidencyStatus  # re-exported
 from app.domain.text import clean_line
+from app.problem_texts import problem_text
+from app.schemas import examples
 
 T = TypeVar("T")
 
@@ -92,27 +95,27 @@ def _kelurahan_code(value: str) -> str:
     if value.isascii() and value.isdigit() and len(value) == 10:
         value = f"{value[:2]}.{value[2:4]}.{value[4:6]}.{value[6:]}"
     if not _KELURAHAN_CODE.match(value):
-        raise ValueError("kelurahan_code must look like 53.71.04.1001")
+        raise CodedError(problem_text("field.kelurahan_code_format"))
     return value
 
 
 def _rt_rw(value: str | int) -> str:
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 3 or int(text) == 0:
-        raise ValueError("must be a number from 001 to 999")
+        raise CodedError(problem_text("field.rt_rw"))
     return text.zfill(3)
 
 
 def _nationality(value: str) -> str:
     code = value.strip().upper()
     if not is_country(code):
-        raise ValueError("nationality must be an ISO 3166 country code of two letters, e.g. TL")
+        raise CodedError(problem_text("field.nationality_code"))
     return code
 
 
 def _not_future(value: date) -> date:
     if value > date.today():
-        raise ValueError("must not be in the future")
+        raise CodedError(problem_text("field.not_in_future"))
     return value
 
 
@@ -153,17 +156,29 @@ KeyName = Annotated[str, StringConstraints(min_length=1, max_length=100), ONE_LI
 SearchText = Annotated[str, StringConstraints(min_length=1, max_length=120), ONE_LINE]
 
 
+def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """A page of one example item (app.schemas.examples), for Page[ItemModel] in OpenAPI."""
+    items = cls.model_fields.get("items")
+    args = get_args(items.annotation) if items is not None else ()
+    example = examples.PAGE_ITEMS.get(getattr(args[0], "__name__", "")) if args else None
+    if example is not None:
+        schema["examples"] = [{"items": [example], "next_cursor": examples.NEXT_CURSOR}]
+
+
 class Page(BaseModel, Generic[T]):
     """A page of a list; pass next_cursor back as `cursor` for the next one."""
+
+    model_config = ConfigDict(json_schema_extra=_page_example)  # type: ignore[typeddict-item]
 
     items: list[T]
     next_cursor: str | None = None
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details."""
+    """RFC 9457 problem details; `title`, `detail` and each `errors[].msg` in the language
+    asked for with Accept-Language (`id` or `en`), `messages` holds `detail` in both."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [examples.PROBLEM]})
 
     type: str = "about:blank"
     title: str
@@ -172,3 +187,6 @@ class Problem(BaseModel):
     code: str
     request_id: str | None = None
     errors: list[dict[str, object]] | None = None
+    messages: dict[str, str] | None = Field(
+        default=None, description='`detail` in Indonesian and English: {"id": ..., "en": ...}'
+    )

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import examples
 from app.schemas.common import KelurahanCode, KeyName, Role
 
 
@@ -39,7 +40,9 @@ class ApiKeyCreate(BaseModel):
 
 
 class ApiKeyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.API_KEY]}
+    )
 
     id: int
     name: str
@@ -54,10 +57,14 @@ class ApiKeyRead(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.API_KEY_CREATED]})
+
     key: str = Field(description="The secret key. It is shown this once and never again.")
 
 
 class Me(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ME]})
+
     key_id: int | None
     name: str
     role: Role
@@ -65,7 +72,9 @@ class Me(BaseModel):
 
 
 class RegionRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.REGION]}
+    )
 
     code: str
     name: str
@@ -74,6 +83,8 @@ class RegionRead(BaseModel):
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
+
     status: str
     database: str
     signer: str

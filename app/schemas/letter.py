@@ -7,6 +7,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from app.domain.letters import LetterStatus
+from app.domain.messages import CodedError
+from app.problem_texts import problem_text
+from app.schemas import examples
 from app.schemas.common import Purpose, Reason
 
 __all__ = [
@@ -45,7 +48,7 @@ class LetterCreate(BaseModel):
     @model_validator(mode="after")
     def _reason_with_supersede(self) -> LetterCreate:
         if self.supersede and not self.supersede_reason:
-            raise ValueError("supersede_reason is required when supersede is true")
+            raise CodedError(problem_text("field.supersede_reason_required"))
         return self
 
 
@@ -72,6 +75,8 @@ class DocumentRead(BaseModel):
 
 
 class LetterRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.LETTER]})
+
     id: str
     number: str
     resident_nik: str

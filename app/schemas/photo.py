@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.schemas import examples
 
 
 class ResidentPhotoRead(BaseModel):
     """A stored pas foto: always a 3×4 JPEG without metadata, whatever was uploaded."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PHOTO]})
 
     sha256: str = Field(description="SHA-256 of the stored JPEG (hex); also its ETag")
     media_type: str = Field(default="image/jpeg", examples=["image/jpeg"])

@@ -7,7 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from app.domain.messages import CodedError
 from app.domain.recording import RecordingStatus
+from app.problem_texts import problem_text
+from app.schemas import examples
 from app.schemas.common import (
     Address,
     BloodType,
@@ -83,9 +86,9 @@ class ResidentCreate(_ResidentFields):
     @model_validator(mode="after")
     def _itap_only_for_wna(self) -> ResidentCreate:
         if self.has_itap and self.citizenship is Citizenship.WNI:
-            raise ValueError("has_itap applies to WNA only; a WNI has no ITAP")
+            raise CodedError(problem_text("validation_error.has_itap_wni"))
         if self.citizenship is Citizenship.WNI and self.nationality not in (None, "ID"):
-            raise ValueError("nationality applies to WNA only; a WNI is Indonesian")
+            raise CodedError(problem_text("validation_error.nationality_wni"))
         return self
 
 
@@ -124,9 +127,7 @@ class ResidentUpdate(BaseModel):
         if isinstance(data, dict):
             nulls = sorted(k for k, v in data.items() if v is None)
             if nulls:
-                raise ValueError(
-                    f"{', '.join(nulls)}: null is not a value here; leave a field out to keep it"
-                )
+                raise CodedError(problem_text("field.no_nulls", fields=", ".join(nulls)))
         return data
 
 
@@ -141,7 +142,9 @@ class CodedMessage(BaseModel):
 class ResidentRead(BaseModel):
     """A resident as stored, with the computed fields."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.RESIDENT]}
+    )
 
     nik: str
     kk_number: str
@@ -203,7 +206,9 @@ class RecordingEventCreate(BaseModel):
 
 
 class RecordingEventRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [examples.RECORDING_EVENT]}
+    )
 
     status: RecordingStatus
     occurred_at: datetime

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import examples
+
 
 class GroupBy(StrEnum):
     """The level the statistics are broken down by."""
@@ -56,6 +58,8 @@ class RecordingStatRow(BaseModel):
 
 class RecordingStatistics(BaseModel):
     """Recording figures per group on a day, and their total."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.RECORDING_STATISTICS]})
 
     group_by: GroupBy
     as_of: date = Field(description="The day: status at its end in the office's time zone")

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import examples
 from app.schemas.letter import LetterStatus
 
 
@@ -111,6 +112,19 @@ class PublicLetter(UploadedLetter):
 class LetterVerification(PublicLetter):
     """The answer to a QR code scan, as JSON."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **examples.UPLOADED_LETTER,
+                    "verification_url": examples.LETTER["verification_url"],
+                    "checked_at": "2026-11-21T03:05:41Z",
+                    "photo_url": f"{examples.BASE}/v/q4Jx0c9T2mLk8VwYbR3n5A/photo.jpg",
+                }
+            ]
+        }
+    )
+
     checked_at: datetime
     photo_url: str | None = Field(
         default=None,
@@ -136,6 +150,8 @@ class UploadOutcome(StrEnum):
 
 class UploadVerification(BaseModel):
     """The result of checking an uploaded PDF (a verification result, never an error)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.UPLOAD_VERIFICATION]})
 
     checked_at: datetime
     outcome: UploadOutcome

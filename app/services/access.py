@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.errors import Forbidden
+from app.errors import Forbidden, problem_text
 from app.schemas.common import Role
 
 
@@ -31,7 +31,6 @@ def require(principal: Principal, *roles: Role) -> None:
     if principal.role not in roles:
         allowed = ", ".join(r.value for r in roles)
         raise Forbidden(
-            f"this action needs one of the roles {allowed}; your key has the role "
-            f"{principal.role.value}",
+            problem_text("role_not_allowed", allowed=allowed, role=principal.role.value),
             code="role_not_allowed",
         )

@@ -24,7 +24,7 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from app.documents.signing import LetterSigner
-from app.errors import Conflict
+from app.errors import Conflict, problem_text
 from app.models._types import utcnow
 from app.services import audit
 
@@ -167,10 +167,7 @@ def write_checkpoint(session: Session, *, signer: LetterSigner, path: Path) -> C
         since = (last.seq, last.sha256) if last is not None else None
         report = audit.verify_chain(session, since=since)
         if not report.intact:
-            raise AuditChainBroken(
-                f"The audit chain is broken ({report.problem}); no checkpoint was signed. "
-                "Run `skk audit verify` and find out who changed the log."
-            )
+            raise AuditChainBroken(problem_text("audit_chain_broken", problem=report.problem))
         if last is not None and (last.seq, last.sha256) == (report.last_seq, report.last_sha256):
             return None
         time = utcnow().isoformat(timespec="seconds")

@@ -15,7 +15,7 @@ from app.demo.kupang2016 import AS_OF, DemoResident, generate
 from app.documents.photo import placeholder_portrait
 from app.documents.signing import LetterSigner
 from app.domain.region_codes import kecamatan_of
-from app.errors import Conflict
+from app.errors import Conflict, problem_text
 from app.models import Resident
 from app.models._types import utcnow
 from app.services import audit, bulk, photos
@@ -84,8 +84,7 @@ def _database_is_empty(session: Session, *, if_empty: bool) -> bool:
     if if_empty:
         return False
     raise Conflict(
-        f"the database already holds {existing} residents; the demo population loads "
-        "into an empty database only (use --if-empty to skip quietly)",
+        problem_text("database_not_empty", count=existing),
         code="database_not_empty",
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, field_error
+from app.errors import InvalidInput, field_error, problem_text
 from app.models import IdempotencyRecord
 from app.services.access import Principal
 
@@ -31,10 +31,13 @@ def request_fingerprint(endpoint: str, body: bytes) -> str:
 def _check(record: IdempotencyRecord, fingerprint: str) -> Replay:
     if record.request_sha256 != fingerprint:
         raise InvalidInput(
-            "this Idempotency-Key was already used with a different request; "
-            "use a new key for a new request",
+            problem_text("idempotency_key_reused"),
             code="idempotency_key_reused",
-            errors=[field_error(["header", "Idempotency-Key"], "used for another request")],
+            errors=[
+                field_error(
+                    ["header", "Idempotency-Key"], problem_text("field.used_for_other_request")
+                )
+            ],
         )
     return Replay(status_code=record.status_code, body=record.response_body)
 
@@ -49,8 +52,8 @@ def claim(
     """
     if not key or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput(
-            f"Idempotency-Key must have 1 to {MAX_KEY_LENGTH} characters",
-            errors=[field_error(["header", "Idempotency-Key"], "bad length")],
+            problem_text("validation_error.idempotency_key_length", max=MAX_KEY_LENGTH),
+            errors=[field_error(["header", "Idempotency-Key"], problem_text("field.bad_length"))],
         )
     key_id = actor.key_id or 0
     existing = session.get(IdempotencyRecord, (key_id, key))

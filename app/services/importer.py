@@ -32,7 +32,7 @@ from app.domain.messages import Message
 from app.domain.nik import NikError, normalize_nik
 from app.domain.region_codes import kecamatan_of
 from app.domain.text import csv_unescape
-from app.errors import InvalidInput, clean_validation_msg, field_error
+from app.errors import InvalidInput, clean_validation_msg, field_error, problem_text
 from app.models import Region, Resident
 from app.models._types import utcnow
 from app.schemas.common import ResidencyStatus
@@ -126,10 +126,9 @@ def check_utf8(stream: IO[bytes], chunk_size: int = 1 << 20) -> None:
             position = offset - pending + exc.start
             line = newlines - data.count(b"\n", 0, pending) + data.count(b"\n", 0, exc.start) + 1
             raise InvalidInput(
-                f"the file is not UTF-8 text: line {line}, byte {position + 1} "
-                f"(0x{data[exc.start]:02x}) cannot be read; save it as 'CSV UTF-8' and retry",
+                problem_text("not_utf8", line=line, byte=position + 1, value=data[exc.start]),
                 code="not_utf8",
-                errors=[field_error(["body", "line", line], "not valid UTF-8")],
+                errors=[field_error(["body", "line", line], problem_text("field.not_utf8"))],
             ) from None
         if not chunk:
             break
@@ -239,7 +238,7 @@ class _Import:
         first = text.readline()
         if not first.strip():
             raise InvalidInput(
-                "the file is empty: the first line must be the header with the column names",
+                problem_text("empty_file"),
                 code="empty_file",
             )
         self.delimiter = _sniff_delimiter(first)
@@ -249,18 +248,27 @@ class _Import:
         duplicated = sorted({n for n in names if n and names.count(n) > 1})
         if duplicated:
             raise InvalidInput(
-                f"column {', '.join(duplicated)} appears more than once in the header",
+                problem_text("duplicate_column", columns=", ".join(duplicated)),
                 code="duplicate_column",
-                errors=[field_error(["body", "columns", n], "appears twice") for n in duplicated],
+                errors=[
+                    field_error(["body", "columns", n], problem_text("field.appears_twice"))
+                    for n in duplicated
+                ],
             )
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
             raise InvalidInput(
-                f"missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)} "
-                f"(the header needs {', '.join(REQUIRED_COLUMNS)}; optional: "
-                f"{', '.join(c for c in IMPORT_COLUMNS if c not in REQUIRED_COLUMNS)})",
+                problem_text(
+                    "missing_column",
+                    missing=", ".join(missing),
+                    required=", ".join(REQUIRED_COLUMNS),
+                    optional=", ".join(c for c in IMPORT_COLUMNS if c not in REQUIRED_COLUMNS),
+                ),
                 code="missing_column",
-                errors=[field_error(["body", "columns", c], "column missing") for c in missing],
+                errors=[
+                    field_error(["body", "columns", c], problem_text("field.column_missing"))
+                    for c in missing
+                ],
             )
         self.index = {n: i for i, n in enumerate(names) if n in IMPORT_COLUMNS}
         self.ignored = [h for h, n in zip(self.header, names, strict=True) if n not in self.index]

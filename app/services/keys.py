@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, NotFound, Unauthorized, field_error
+from app.errors import InvalidInput, NotFound, Unauthorized, field_error, problem_text
 from app.models import ApiKey
 from app.models._types import utcnow
 from app.schemas.common import Role
@@ -47,28 +47,41 @@ def create_key(
     """Create a key, valid for `expires_in` when given; the secret is returned here only."""
     if expires_in is not None and not SHORTEST_LIFE <= expires_in <= LONGEST_LIFE:
         raise InvalidInput(
-            "a key's expiry must be between 1 hour and 3650 days from now",
+            problem_text("invalid_key_expiry.range"),
             code="invalid_key_expiry",
-            errors=[field_error(["body", "expires_in_days"], "between 1 hour and 3650 days")],
+            errors=[
+                field_error(["body", "expires_in_days"], problem_text("field.key_expiry_range"))
+            ],
         )
     if role is Role.kelurahan:
         if not kelurahan_code:
             raise InvalidInput(
-                "a kelurahan key must name its kelurahan_code",
+                problem_text("kelurahan_required"),
                 code="kelurahan_required",
-                errors=[field_error(["body", "kelurahan_code"], "required for role kelurahan")],
+                errors=[
+                    field_error(
+                        ["body", "kelurahan_code"], problem_text("field.required_for_kelurahan")
+                    )
+                ],
             )
         if not kelurahan_exists(session, kelurahan_code):
             raise InvalidInput(
-                f"kelurahan {kelurahan_code} is not a known kelurahan/desa",
+                problem_text("unknown_kelurahan", code=kelurahan_code),
                 code="unknown_kelurahan",
-                errors=[field_error(["body", "kelurahan_code"], "not a known kelurahan/desa")],
+                errors=[
+                    field_error(
+                        ["body", "kelurahan_code"],
+                        problem_text("field.unknown_kelurahan", code=kelurahan_code),
+                    )
+                ],
             )
     elif kelurahan_code:
         raise InvalidInput(
-            "only a kelurahan key is bound to a kelurahan_code",
+            problem_text("kelurahan_not_allowed"),
             code="kelurahan_not_allowed",
-            errors=[field_error(["body", "kelurahan_code"], "only for role kelurahan")],
+            errors=[
+                field_error(["body", "kelurahan_code"], problem_text("field.only_for_kelurahan"))
+            ],
         )
     # 32 random bytes: 256 bits, far beyond guessing.
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -116,14 +129,13 @@ def authenticate(session: Session, secret: str, *, now: datetime | None = None) 
     key = session.execute(_BY_DIGEST, {"digest": digest}).first()
     # The lookup is by digest; the compare is constant-time all the same.
     if key is None or not hmac.compare_digest(key.secret_sha256, digest):
-        raise Unauthorized("the API key is not known", code="invalid_api_key")
+        raise Unauthorized(problem_text("invalid_api_key"), code="invalid_api_key")
     if key.revoked_at is not None:
-        raise Unauthorized("the API key was revoked", code="revoked_api_key")
+        raise Unauthorized(problem_text("revoked_api_key"), code="revoked_api_key")
     # The row holds an aware UTC datetime (UtcDateTime), on SQLite too.
     if key.expires_at is not None and key.expires_at <= (now or utcnow()):
         raise Unauthorized(
-            f"the API key expired on {key.expires_at:%Y-%m-%d %H:%M} UTC; "
-            "ask an admin for a new key",
+            problem_text("expired_api_key", when=f"{key.expires_at:%Y-%m-%d %H:%M}"),
             code="expired_api_key",
         )
     return Principal(
@@ -140,7 +152,7 @@ def revoke_key(session: Session, *, key_id: int, actor: Principal | None = None)
     """Revoke a key; it stops working at once. Revoking twice is harmless."""
     key = session.get(ApiKey, key_id)
     if key is None:
-        raise NotFound(f"API key {key_id} does not exist", code="api_key_not_found")
+        raise NotFound(problem_text("api_key_not_found", key_id=key_id), code="api_key_not_found")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         audit.record(

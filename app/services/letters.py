@@ -26,7 +26,14 @@ from app.domain.eligibility import LetterPolicy, letter_refusal, letter_wording,
 from app.domain.messages import message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
-from app.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, field_error
+from app.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    field_error,
+    problem_text,
+)
 from app.models import Letter, LetterCounter, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -248,8 +255,8 @@ def _refuse_if_ineligible(resident: Resident, *, settings: Settings, today: date
         recording_status=status,
         foreign_without_itap=resident.citizenship == "WNA" and not resident.has_itap,
     )
-    # `detail` stays Indonesian as before; `messages` carries both languages.
-    raise Conflict(said.id, code=refusal.value, extra={"messages": said.as_dict()})
+    # `detail` in the client's language; `messages` carries both.
+    raise Conflict(said, code=refusal.value)
 
 
 def _letter_to_replace(
@@ -269,12 +276,11 @@ def _letter_to_replace(
             "valid_letter_exists", number=current.number, until=current.valid_until.isoformat()
         )
         raise Conflict(
-            said.id,
+            said,
             code="valid_letter_exists",
             extra={
                 "letter_id": current.id,
                 "letter_number": current.number,
-                "messages": said.as_dict(),
             },
         )
     return current
@@ -303,17 +309,16 @@ def _render_and_sign(content: LetterContent, *, signer: LetterSigner, settings: 
     except LetterDoesNotFit:
         # Raised inside the transaction: the number taken above is rolled back with it.
         raise InvalidInput(
-            "the letter does not fit on one page even in its smallest print: shorten the "
-            "purpose, or correct the resident's name, address, birth place or occupation",
+            problem_text("letter_does_not_fit"),
             code="letter_does_not_fit",
-            errors=[field_error(["body", "purpose"], "the letter does not fit on one page")],
+            errors=[field_error(["body", "purpose"], problem_text("field.does_not_fit"))],
         ) from None
     try:
         return signer.sign(unsigned, location=settings.office_city)
     except SigningUnavailable as exc:
         # Raised inside the transaction: no letter is stored and the number is rolled back.
         raise ServiceUnavailable(
-            f"the letter could not be signed: {exc}",
+            problem_text("signing_unavailable", reason=str(exc)),
             code="signing_unavailable",
             headers={"Retry-After": "30"},
         ) from None
@@ -399,7 +404,7 @@ def get_letter(session: Session, *, letter_id: uuid.UUID, actor: Principal) -> L
     """A letter by id, if the actor may see it (404 otherwise)."""
     letter = session.get(Letter, str(letter_id))
     if letter is None or not actor.sees_kelurahan(letter.kelurahan_code):
-        raise NotFound("no letter with this id", code="letter_not_found")
+        raise NotFound(problem_text("letter_not_found"), code="letter_not_found")
     return letter
 
 
@@ -499,7 +504,7 @@ def revoke_letter(
     status = effective_status(letter, today)
     if status is not LetterStatus.valid:
         raise Conflict(
-            f"only a valid letter can be revoked; this one is {status.value}",
+            problem_text("letter_not_valid", status=status.value),
             code="letter_not_valid",
         )
     letter.status, letter.status_reason = LetterStatus.revoked, reason

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from app.errors import InvalidInput, field_error
+from app.errors import InvalidInput, field_error, problem_text
 
 # Our cursors are a few dozen characters; anything far longer is not one of ours and is not
 # worth decoding.
@@ -58,7 +58,7 @@ def decode_cursor(cursor: str, position: type[P]) -> P:
         return position.model_validate_json(raw)
     except (ValueError, UnicodeError, binascii.Error, ValidationError) as exc:
         raise InvalidInput(
-            "the cursor is not valid: pass back the next_cursor of the previous page unchanged",
+            problem_text("invalid_cursor"),
             code="invalid_cursor",
-            errors=[field_error(["query", "cursor"], "not a cursor this service gave out")],
+            errors=[field_error(["query", "cursor"], problem_text("field.not_a_cursor"))],
         ) from exc

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.documents.photo import Photo, PhotoRejected, normalise_photo
-from app.errors import Conflict, InvalidInput, NotFound, field_error
+from app.errors import Conflict, InvalidInput, NotFound, field_error, problem_text
 from app.models import LetterPhoto, Resident, ResidentPhoto
 from app.models._types import utcnow
 from app.services import audit
@@ -31,9 +31,14 @@ def prepare_photo(data: bytes, *, settings: Settings) -> Photo:
     try:
         return normalise_photo(data, max_pixels=settings.photo_max_pixels)
     except PhotoRejected as exc:
-        raise InvalidInput(
-            str(exc), code=exc.reason, errors=[field_error(["body"], str(exc))]
-        ) from None
+        # The pixel limit names the figures when the header gave them.
+        key = (
+            f"{exc.reason}.size"
+            if exc.reason == "photo_too_many_pixels" and exc.params
+            else exc.reason
+        )
+        said = problem_text(key, **exc.params)
+        raise InvalidInput(said, code=exc.reason, errors=[field_error(["body"], said)]) from None
 
 
 def save_photo(session: Session, *, nik: str, photo: Photo, actor: Principal) -> SavedPhoto:
@@ -64,7 +69,7 @@ def _photo_of(session: Session, resident: Resident) -> ResidentPhoto:
     stored = session.get(ResidentPhoto, resident.id)
     if stored is None:
         raise NotFound(
-            "this resident has no photo yet; upload one with PUT .../photo",
+            problem_text("photo_not_found"),
             code="photo_not_found",
         )
     return stored
@@ -109,9 +114,7 @@ def photo_for_letter(session: Session, resident: Resident, *, required: bool) ->
     if stored is None:
         if required:
             raise Conflict(
-                "Penduduk ini belum memiliki pas foto; unggah foto (PUT "
-                "/api/v1/residents/{nik}/photo) sebelum menerbitkan surat keterangan. "
-                "(The resident has no photo yet: upload one before issuing the letter.)",
+                problem_text("photo_required"),
                 code="photo_required",
             )
         return None

@@ -23,6 +23,7 @@ from app.errors import (
     NotFound,
     PreconditionFailed,
     field_error,
+    problem_text,
 )
 from app.models import RecordingEvent, Resident
 from app.models._types import utcnow
@@ -110,7 +111,7 @@ def get_resident(
     query = _BY_NIK_FOR_UPDATE if for_update else _BY_NIK
     resident = session.scalar(query, {"nik": nik})
     if resident is None or not actor.sees_kelurahan(resident.kelurahan_code):
-        raise NotFound("no resident with this NIK", code="resident_not_found")
+        raise NotFound(problem_text("resident_not_found"), code="resident_not_found")
     return resident
 
 
@@ -141,28 +142,29 @@ def _check_nationality(citizenship: str, nationality: str | None) -> None:
     # A WNA's letter prints the nationality, as the KTP-el does; a WNI has none to give.
     if citizenship == "WNA" and nationality is None:
         raise InvalidInput(
-            "a WNA needs a nationality (ISO 3166 country code, e.g. TL)",
+            problem_text("nationality_required"),
             code="nationality_required",
-            errors=[field_error(["body", "nationality"], "required for a WNA")],
+            errors=[field_error(["body", "nationality"], problem_text("field.required_for_wna"))],
         )
     if citizenship == "WNI" and nationality not in (None, "ID"):
         raise InvalidInput(
-            "nationality applies to WNA only; a WNI is Indonesian",
-            errors=[field_error(["body", "nationality"], "only a WNA has another nationality")],
+            problem_text("validation_error.nationality_wni"),
+            errors=[
+                field_error(["body", "nationality"], problem_text("field.only_wna_nationality"))
+            ],
         )
 
 
 def _check_kelurahan(session: Session, code: str, actor: Principal, loc: list[str | int]) -> None:
     if not kelurahan_exists(session, code):
         raise InvalidInput(
-            f"kelurahan {code} is not a known kelurahan/desa",
+            problem_text("unknown_kelurahan", code=code),
             code="unknown_kelurahan",
-            errors=[field_error(loc, f"{code} is not a known kelurahan/desa")],
+            errors=[field_error(loc, problem_text("field.unknown_kelurahan", code=code))],
         )
     if not actor.sees_kelurahan(code):
         raise Forbidden(
-            f"a kelurahan key for {actor.kelurahan_code} can only register and move residents "
-            "within its own kelurahan",
+            problem_text("other_kelurahan", kelurahan=actor.kelurahan_code),
             code="other_kelurahan",
         )
 
@@ -175,7 +177,7 @@ def create_resident(
     _check_nationality(data.citizenship.value, data.nationality)
     warnings = agreement_warnings(nik=data.nik, birth_date=data.birth_date, sex=data.sex.value)
     if session.scalar(select(Resident.id).where(Resident.nik == data.nik)) is not None:
-        raise Conflict("a resident with this NIK is already registered", code="nik_exists")
+        raise Conflict(problem_text("nik_exists"), code="nik_exists")
     now = utcnow()
     values = data.model_dump(mode="python", exclude={"recording_status"})
     resident = Resident(
@@ -191,7 +193,7 @@ def create_resident(
         with session.begin_nested():
             session.add(resident)
     except IntegrityError as exc:
-        raise Conflict("a resident with this NIK is already registered", code="nik_exists") from exc
+        raise Conflict(problem_text("nik_exists"), code="nik_exists") from exc
     if data.recording_status is not RecordingStatus.unregistered:
         _add_event(
             session,
@@ -287,7 +289,7 @@ def update_resident(
     resident = get_resident(session, nik=nik, actor=actor, for_update=True)
     if if_match is not None and not etag_matches(if_match, resident):
         raise PreconditionFailed(
-            "the resident was changed since you read it: GET it again and reapply your change",
+            problem_text("stale_resident"),
             code="stale_resident",
         )
     changes = {k: (v.value if hasattr(v, "value") else v) for k, v in changes.items()}
@@ -303,8 +305,8 @@ def update_resident(
     merged = {c: changes.get(c, getattr(resident, c)) for c in ("citizenship", "has_itap")}
     if merged["has_itap"] and merged["citizenship"] == "WNI":
         raise InvalidInput(
-            "has_itap applies to WNA only; a WNI has no ITAP",
-            errors=[field_error(["body", "has_itap"], "only a WNA holds an ITAP")],
+            problem_text("validation_error.has_itap_wni"),
+            errors=[field_error(["body", "has_itap"], problem_text("field.only_wna_itap"))],
         )
     warnings = agreement_warnings(
         nik=resident.nik,
@@ -356,26 +358,38 @@ def record_event(
     when = occurred_at or now
     if when.tzinfo is None:
         raise InvalidInput(
-            "occurred_at needs a time zone, e.g. 2026-11-20T09:30:00+08:00",
-            errors=[field_error(["body", "occurred_at"], "time zone missing")],
+            problem_text("validation_error.occurred_at_naive"),
+            errors=[field_error(["body", "occurred_at"], problem_text("field.time_zone_missing"))],
         )
     if when > now + _CLOCK_SKEW:
         raise InvalidInput(
-            "occurred_at is in the future",
-            errors=[field_error(["body", "occurred_at"], "must not be in the future")],
+            problem_text("validation_error.occurred_at_future"),
+            errors=[field_error(["body", "occurred_at"], problem_text("field.not_in_future"))],
         )
     if resident.recording_status_at is not None and when < resident.recording_status_at:
         raise InvalidInput(
-            f"occurred_at is before the current status ({resident.recording_status}, "
-            f"{resident.recording_status_at.isoformat()}); history is kept in order",
+            problem_text(
+                "event_out_of_order",
+                status=resident.recording_status,
+                at=resident.recording_status_at.isoformat(),
+            ),
             code="event_out_of_order",
-            errors=[field_error(["body", "occurred_at"], "before the current status")],
+            errors=[
+                field_error(["body", "occurred_at"], problem_text("field.before_current_status"))
+            ],
         )
     try:
         check_move(RecordingStatus(resident.recording_status), status)
     except RecordingMoveError as exc:
         raise Conflict(
-            str(exc),
+            problem_text(
+                "recording_move_not_allowed.same"
+                if exc.current is exc.new
+                else "recording_move_not_allowed",
+                current=exc.current.value,
+                new=exc.new.value,
+                allowed=", ".join(s.value for s in exc.allowed) or problem_text("thing.none"),
+            ),
             code="recording_move_not_allowed",
             extra={"allowed_next": [s.value for s in exc.allowed]},
         ) from exc

@@ -37,7 +37,7 @@ from app.config import Settings
 from app.domain.letters import LetterStatus
 from app.domain.people import ResidencyStatus
 from app.domain.recording import FOLLOW_UP, RecordingStatus
-from app.errors import Forbidden, InvalidInput, NotFound, field_error
+from app.errors import Forbidden, InvalidInput, NotFound, field_error, problem_text
 from app.models import Letter, RecordingEvent, Region, Resident
 from app.schemas.statistics import GroupBy
 from app.services.access import Principal
@@ -145,8 +145,7 @@ def recording_statistics(
     group_by = GroupBy(group_by)
     if actor.kelurahan_code and group_by is not GroupBy.kelurahan:
         raise Forbidden(
-            f"a kelurahan key sees the statistics of its own kelurahan ({actor.kelurahan_code}) "
-            "only: ask with group_by=kelurahan",
+            problem_text("other_kelurahan.statistics", kelurahan=actor.kelurahan_code),
             code="other_kelurahan",
         )
     kota = statistics_tree(session, as_of=as_of, actor=actor, settings=settings)
@@ -169,9 +168,10 @@ def statistics_tree(
     today = settings.office_today()
     if as_of is not None and as_of > today:
         raise InvalidInput(
-            f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()} "
-            "at the office); statistics exist up to today",
-            errors=[field_error(["query", "as_of"], "must not be in the future")],
+            problem_text(
+                "validation_error.as_of_future", as_of=as_of.isoformat(), today=today.isoformat()
+            ),
+            errors=[field_error(["query", "as_of"], problem_text("field.not_in_future"))],
         )
     kota = _region_tree(session, settings.office_region_code, only_kelurahan=actor.kelurahan_code)
     kelurahan = {k.code: k for kec in kota.children for k in kec.children}
@@ -197,7 +197,7 @@ def _region_tree(session: Session, kota_code: str, *, only_kelurahan: str | None
     kota_region = session.get(Region, kota_code)
     if kota_region is None:
         raise NotFound(
-            f"the office region {kota_code} is not in the regions table; run `skk init`",
+            problem_text("office_region_unknown", region=kota_code),
             code="office_region_unknown",
         )
     kota = StatRow(

@@ -28,7 +28,7 @@ from app.documents.signing import (
 )
 from app.domain.dates import format_date_id
 from app.domain.masking import mask_nik, mask_public_text
-from app.errors import ServiceUnavailable
+from app.errors import ServiceUnavailable, problem_text
 from app.models import Letter, SigningCertificate
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
@@ -409,7 +409,7 @@ def verify_upload(
         report = verify_pdf_isolated(data, trusted_certificates_sha256=trusted, limits=limits)
     except SandboxBusy:
         raise ServiceUnavailable(
-            "too many uploaded PDFs are being checked right now; try again in a minute",
+            problem_text("upload_check_busy"),
             code="upload_check_busy",
             headers={"Cache-Control": "no-store", "Retry-After": "30"},
         ) from None

@@ -72,7 +72,8 @@ def test_recorded_only_refuses_a_resident_who_has_not_recorded(office, keys) -> 
     assert response.status_code == 409
     problem = response.json()
     assert problem["code"] == "not_yet_recorded"
-    assert problem["detail"] == problem["messages"]["id"]
+    # The tests' office answers in English; `messages` carries both languages.
+    assert problem["detail"] == problem["messages"]["en"]
     assert "belum melakukan perekaman" in problem["messages"]["id"]
     assert "has not yet recorded" in problem["messages"]["en"]
     recorded = _at(client, keys.operator, "bio_captured")

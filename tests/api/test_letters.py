@@ -83,7 +83,7 @@ def test_numbers_follow_each_other(client, keys) -> None:
 )
 def test_ineligible_residents_get_409_with_a_sentence(client, keys, setup, code, phrase) -> None:
     resident = register_http(client, keys.operator, **setup)
-    response = issue_http(client, keys.operator, resident["nik"])
+    response = issue_http(client, {**keys.operator, "Accept-Language": "id"}, resident["nik"])
     assert response.status_code == 409
     assert response.json()["code"] == code
     assert phrase in response.json()["detail"]
@@ -260,7 +260,7 @@ def test_purpose_with_a_line_break_or_control_character_is_refused(client, keys,
     resident = register_http(client, keys.operator)
     response = issue_http(client, keys.operator, resident["nik"], purpose=purpose)
     assert response.status_code == 422, response.text
-    assert response.json()["detail"].startswith("purpose: ")
+    assert response.json()["detail"].startswith("body.purpose: ")
     assert client.get("/api/v1/letters", headers=keys.operator).json()["items"] == []
 
 
@@ -274,10 +274,10 @@ def test_reasons_are_one_clean_line(client, keys) -> None:  # type: ignore[no-un
         client, keys.operator, resident["nik"], supersede=True, supersede_reason="hilang\nvalid: ya"
     )
     assert refused.status_code == 422
-    assert refused.json()["detail"].startswith("supersede_reason: line breaks")
+    assert refused.json()["detail"].startswith("body.supersede_reason: line breaks")
     url = f"/api/v1/letters/{first['id']}/revoke"
     bad = client.post(url, json={"reason": "salah\x00orang"}, headers=keys.operator)
-    assert bad.status_code == 422 and bad.json()["detail"].startswith("reason: ")
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("body.reason: ")
     ok = client.post(url, json={"reason": " salah   orang "}, headers=keys.operator)
     assert ok.status_code == 200 and ok.json()["status_reason"] == "salah orang"
 
