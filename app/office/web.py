@@ -185,13 +185,7 @@ def redirect(url: str) -> RedirectResponse:
 
 def said(exc: DomainError, lang: Lang) -> str:
     """The sentence the API gives for this refusal, in the page's language where it has both."""
-    messages = exc.extra.get("messages")
-    if isinstance(messages, dict) and lang in messages:
-        return str(messages[lang])
-    for error in exc.extra.get("errors") or []:
-        if isinstance(error, dict) and isinstance(error.get("messages"), dict):
-            return str(error["messages"].get(lang, exc.detail))
-    return exc.detail
+    return exc.message.id if lang == "id" else exc.message.en
 
 
 def field_of(exc: DomainError) -> str | None:

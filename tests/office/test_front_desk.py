@@ -132,7 +132,7 @@ def test_revoke_with_a_reason(client, keys, sessionmaker_) -> None:
     # A revoked letter cannot be revoked again: the API's sentence, nothing changed.
     twice = post(client, f"/office/letters/{letter_id}/revoke", csrf, reason="Lagi")
     assert twice.status_code == 409
-    assert "only a valid letter can be revoked" in twice.text
+    assert "hanya surat yang berlaku yang dapat dicabut" in twice.text  # the page speaks Indonesian
 
 
 def test_a_kelurahan_key_sees_its_own_kelurahan_only(client, keys) -> None:
