@@ -31,9 +31,29 @@ _EXAMPLE = {
             "use": "sig",
             "alg": "ES256",
             "x5t#S256": "Xxkq1c1y3Q2zQ9o0rj4bq7d2Y0pVwJ1o8mX6c0m1b2A",
-            "x5c": ["MIIB..."],
+            "x5c": ["MIIBszCCAVmgAwIBAgIUX1wqm..."],
         }
     ]
+}
+
+# The document's shape (RFC 7517 section 5): an object whose `keys` are JWKs.
+_SCHEMA = {
+    "type": "object",
+    "required": ["keys"],
+    "properties": {
+        "keys": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["kty", "kid", "use", "alg"],
+                "properties": {
+                    name: {"type": "string"}
+                    for name in ("kty", "crv", "x", "y", "n", "e", "kid", "use", "alg", "x5t#S256")
+                }
+                | {"x5c": {"type": "array", "items": {"type": "string"}}},
+            },
+        }
+    },
 }
 
 
@@ -47,8 +67,8 @@ _EXAMPLE = {
             "description": "Every certificate the office has signed letters with; `kid` is "
             "the JWS header's `kid` (the certificate's SHA-256, first 8 hex digits)",
             "content": {
-                JWKS_MEDIA_TYPE: {"example": _EXAMPLE},
-                "application/json": {"example": _EXAMPLE},
+                JWKS_MEDIA_TYPE: {"schema": _SCHEMA, "example": _EXAMPLE},
+                "application/json": {"schema": _SCHEMA, "example": _EXAMPLE},
             },
         },
         304: {"description": "Not modified (If-None-Match)"},

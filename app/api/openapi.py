@@ -153,7 +153,9 @@ def _fix_operation(operation: dict[str, Any], base_url: str) -> None:
 
 
 def _binary_content(content: dict[str, Any]) -> None:
-    """A PDF, a CSV or a photo is bytes: `type: string, format: binary`."""
+    """A PDF, a CSV or a photo is bytes: `type: string, format: binary` (JSON, including a
+    `+json` type such as the JWK Set's, keeps its schema)."""
     for media_type, media in content.items():
-        if not media_type.startswith(_STRUCTURED):
+        structured = media_type.startswith(_STRUCTURED) or media_type.endswith("+json")
+        if not structured:
             media["schema"] = dict(_BINARY)
