@@ -101,8 +101,8 @@ def _show(check: OfflineCheck, url: str | None) -> None:
     help="The office's key set, saved from /.well-known/jwks.json",
 )
 def verify_offline(file: Path, jwks_path: Path) -> None:
-    """Read the QR code from the letter's page image (rendered at 150 dpi, decoded with
-    zbar) and check the signed details in its URL's fragment against the key set, with no
+    """Read the QR code from FILE, a letter's PDF, on its page image (rendered at 150 dpi,
+    decoded with zbar) and check the signed details in its URL's fragment against the key set, with no
     network; exit 0 when valid, 1 otherwise."""
     from app.config import get_settings
 
