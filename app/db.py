@@ -9,6 +9,7 @@ thread (a big import, the streamed export, pyHanko) use the synchronous engine a
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,6 +80,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping: a connection found dead invalidates the pool, and the next request
     # connects afresh.
     return create_engine(url, hide_parameters=True, **kwargs)
+
+
+_side_engines: dict[int, tuple[Engine, Engine]] = {}
+_side_engines_lock = threading.Lock()
+
+
+def side_engine(engine: Engine) -> Engine:
+    """A small pool beside `engine` for short transactions that commit on their own while the
+    caller's is still open (a letter number's reservation).
+
+    Its own pool, not `engine`'s: when every connection of `engine` belongs to an open
+    transaction waiting for a side transaction, the side transaction still gets a connection;
+    and a side transaction waits for nothing but other side transactions, which are short.
+    """
+    with _side_engines_lock:
+        known = _side_engines.get(id(engine))
+        if known is None or known[0] is not engine:
+            side = create_engine(
+                engine.url, hide_parameters=True, pool_size=2, max_overflow=2, pool_timeout=60
+            )
+            known = _side_engines[id(engine)] = (engine, side)
+        return known[1]
 
 
 def make_async_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -300,6 +300,12 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
     "upload_check_busy": ProblemCode(
         503, "Too many PDF checks run at once.", "Wait for Retry-After seconds and retry."
     ),
+    "letter_number_expired": ProblemCode(
+        503,
+        "Signing took so long that the letter's reserved number went to the next letter; "
+        "nothing was stored.",
+        "Issue the letter again.",
+    ),
     "database_unavailable": ProblemCode(
         503, "The database is not reachable.", "Wait for Retry-After seconds and retry."
     ),

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 write_checkpoint, signer=app.state.signer, path=settings.checkpoint_path
             ),
             checkpoint_every=settings.audit_checkpoint_interval_minutes * 60,
+            settings=settings,
         )
         housekeeper.start()
         yield
