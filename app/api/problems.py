@@ -52,6 +52,7 @@ _TITLES = {
     415: "Unsupported media type",
     422: "Invalid input",
     429: "Too many requests",
+    502: "Bad gateway",
     500: "Internal server error",
     503: "Service unavailable",
 }
