@@ -8,8 +8,9 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, event, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -265,7 +266,7 @@ def issue_letter(
     now: datetime | None = None,
 ) -> Letter:
     """Check eligibility, reserve a number, render and sign, then store the letter; a failure
-    stores nothing and gives the number back for the next letter."""
+    (the caller's transaction rolled back) stores nothing and gives the number back."""
     # One moment for the whole issue: eligibility, the letter's date and its number agree.
     now = now or utcnow()
     today = settings.office_date(now)
@@ -275,37 +276,33 @@ def issue_letter(
     current = _letter_to_replace(session, resident, supersede=supersede, today=today, now=now)
     photo = photos.photo_for_letter(session, resident, required=settings.requires_photo)
     issue = _reserve_number(session, settings=settings, today=today, now=now)
-    try:
-        content = letter_content(
-            session,
-            resident,
-            number=issue.number,
-            token=issue.token,
-            issued_on=today,
-            valid_until=issue.valid_until,
-            purpose=purpose,
-            settings=settings,
-            development=signer.development,
-            photo=photo.jpeg if photo else None,
-            signature_issuer=signer.issuer,
-        )
-        pdf = _render_and_sign(content, signer=signer, settings=settings)
-        if current is not None:
-            _retire(session, current, issue=issue, reason=supersede_reason, actor=actor, now=now)
-        _take_reservation(session, issue=issue, settings=settings)
-        letter = _store(
-            session,
-            resident,
-            issue=issue,
-            content=content,
-            pdf=pdf,
-            actor=actor,
-            settings=settings,
-            now=now,
-        )
-    except BaseException:
-        _give_back(session, issue=issue, settings=settings)
-        raise
+    content = letter_content(
+        session,
+        resident,
+        number=issue.number,
+        token=issue.token,
+        issued_on=today,
+        valid_until=issue.valid_until,
+        purpose=purpose,
+        settings=settings,
+        development=signer.development,
+        photo=photo.jpeg if photo else None,
+        signature_issuer=signer.issuer,
+    )
+    pdf = _render_and_sign(content, signer=signer, settings=settings)
+    if current is not None:
+        _retire(session, current, issue=issue, reason=supersede_reason, actor=actor, now=now)
+    _take_reservation(session, issue=issue, settings=settings)
+    letter = _store(
+        session,
+        resident,
+        issue=issue,
+        content=content,
+        pdf=pdf,
+        actor=actor,
+        settings=settings,
+        now=now,
+    )
     # The verification page shows the photo the letter was signed with, whatever comes later.
     photos.keep_letter_photo(session, letter_id=letter.id, photo=photo)
     return letter
@@ -326,9 +323,6 @@ class _Issue:
     number: str
     issued_on: date
     valid_until: date
-    # Whether the number's reservation was committed on its own (and so must be given back
-    # on failure) or lives in the caller's transaction (rolled back with it).
-    committed: bool
 
 
 def _own_transaction(session: Session) -> Session | None:
@@ -415,15 +409,25 @@ def _reserve_number(session: Session, *, settings: Settings, today: date, now: d
             seq, number = reserve_number(
                 own, settings=settings, issued_on=today, letter_id=letter_id, now=now
             )
-    return _Issue(
+    issue = _Issue(
         id=letter_id,
         token=token,
         seq=seq,
         number=number,
         issued_on=today,
         valid_until=add_months(today, settings.letter_validity_months),
-        committed=own is not None,
     )
+    if own is not None:
+        # Whatever fails from here on (signing, storing, the commit), the caller's transaction
+        # is rolled back: the number is then given back. Not before the rollback: the
+        # letter's transaction may hold the reservation's row.
+        event.listen(
+            session,
+            "after_rollback",
+            partial(_give_back, issue=issue, settings=settings),
+            once=True,
+        )
+    return issue
 
 
 def _take_reservation(session: Session, *, issue: _Issue, settings: Settings) -> None:
@@ -447,9 +451,8 @@ def _take_reservation(session: Session, *, issue: _Issue, settings: Settings) ->
 
 
 def _give_back(session: Session, *, issue: _Issue, settings: Settings) -> None:
-    """After a failed issue, the number goes back for the next letter (lowest first)."""
-    if not issue.committed:
-        return  # rolled back with the caller's transaction
+    """After a failed issue (its transaction rolled back), the number goes back for the next
+    letter, lowest first; a letter stored meanwhile keeps it (nothing is given back)."""
     own = _own_transaction(session)
     assert own is not None
     try:
