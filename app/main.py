@@ -60,6 +60,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Pooled connections belong to this event loop: close them with it.
         await app.state.async_engine.dispose()
         app.state.engine.dispose()
+        # A remote signer's HTTP client (SKK_SIGNER=bsre) keeps connections to its gateway.
+        close_signer = getattr(app.state.signer, "close", None)
+        if close_signer is not None:
+            close_signer()
 
     app = FastAPI(
         title="SKK service",
