@@ -10,16 +10,20 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db import session_scope
+from app.documents import bsre_signer
+from app.documents.bsre_signer import _tiny_pdf
 from app.documents.signing import SigningKeyError, verify_pdf
+from app.errors import BadGateway, ServiceUnavailable
 from app.main import create_app
 from app.models import Letter, LetterReservation
-from app.services.signer import load_signer
+from app.services.signer import load_bsre_signer, load_signer
 from tests.factories import issue_http, register_http
 from tests.signing.bsre_standin import STANDIN_NIK, STANDIN_PASSPHRASE, StandIn, running
 
@@ -166,8 +170,6 @@ def test_pdfsig_reads_the_bsre_signature(bsre, standin, tmp_path: Path) -> None:
 
 
 def _one_page() -> bytes:
-    from app.documents.bsre_signer import _tiny_pdf
-
     return _tiny_pdf()
 
 
@@ -214,8 +216,6 @@ def test_busy_answers_are_retried_but_a_timeout_is_not(bsre, standin) -> None:
     ).valid
     assert standin.sign_calls == calls + 3
     # Late: the gateway may have signed; asking again could sign the letter twice.
-    from app.errors import ServiceUnavailable
-
     standin.failures.append("slow")
     calls = standin.sign_calls
     with pytest.raises(ServiceUnavailable) as raised:
@@ -227,8 +227,6 @@ def test_busy_answers_are_retried_but_a_timeout_is_not(bsre, standin) -> None:
 def test_an_expired_certificate_is_named(bsre, standin) -> None:
     signer = load_signer(bsre)
     standin.status = "EXPIRED"
-    from app.errors import BadGateway
-
     with pytest.raises(BadGateway) as raised:
         signer.sign(_one_page())
     assert raised.value.code == "signer_certificate_expired"
@@ -240,3 +238,52 @@ def test_neither_nik_nor_passphrase_reach_the_log(bsre_client, keys, standin, ca
         assert issue_http(bsre_client, keys.operator, resident["nik"]).status_code == 201
     assert STANDIN_NIK not in caplog.text
     assert STANDIN_PASSPHRASE not in caplog.text
+
+
+# --- a gateway that misbehaves (no server: httpx's mock transport) ---------------------------
+
+
+def _mock_signer(bsre: Settings, handler) -> object:  # type: ignore[no-untyped-def]
+    """A connected signer whose later calls go to `handler`."""
+    signer = load_bsre_signer(bsre)
+    signer._client = httpx.Client(  # noqa: SLF001 - the transport is what this test replaces
+        base_url="http://gateway.test", transport=httpx.MockTransport(handler)
+    )
+    return signer
+
+
+def _answer(**json: object):  # type: ignore[no-untyped-def]
+    return lambda request: httpx.Response(200, json=json)
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda request: httpx.Response(200, content=b"<html>proxy login</html>"),
+        _answer(file=["not base64 at all!"]),
+        _answer(file=[]),
+        _answer(file=["JVBERi0xLjcKJeLjz9MK"]),  # a PDF header and nothing else
+    ],
+    ids=["html", "bad-base64", "no-file", "not-our-letter"],
+)
+def test_a_gateway_answer_that_is_not_our_signed_letter_is_refused(bsre, standin, handler) -> None:
+    signer = _mock_signer(bsre, handler)
+    with pytest.raises(BadGateway) as raised:
+        signer.sign(_one_page())  # type: ignore[attr-defined]
+    assert raised.value.code == "signer_bad_result"
+
+
+def test_a_gateway_gone_after_start_is_retried_then_503(bsre, standin, monkeypatch) -> None:
+    monkeypatch.setattr(bsre_signer, "BACKOFF_SECONDS", 0.01)
+    attempts = []
+
+    def refused(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    signer = _mock_signer(bsre, refused)
+    with pytest.raises(ServiceUnavailable) as raised:
+        signer.sign(_one_page())  # type: ignore[attr-defined]
+    assert raised.value.code == "signer_unavailable"
+    assert len(attempts) == 1 + bsre_signer.RETRIES
+    assert "try again" in raised.value.detail
