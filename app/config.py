@@ -47,7 +47,10 @@ def _not_reachable_from_outside(host: str | None) -> bool:
 class Settings(BaseSettings):
     """Every knob of the service; nothing office-specific is hard-coded elsewhere."""
 
-    model_config = SettingsConfigDict(env_prefix="SKK_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refused setting's error must not print a passphrase or a NIK.
+    model_config = SettingsConfigDict(
+        env_prefix="SKK_", env_file=".env", extra="ignore", hide_input_in_errors=True
+    )
 
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///./skk.db"
@@ -77,6 +80,17 @@ class Settings(BaseSettings):
     signing_embed_validation_info: bool = False
     signing_trust_roots: Path | None = None
     revocation_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # BSrE's esign-client gateway (SKK_SIGNER=bsre): its address and the service's user at the
+    # gateway (HTTP Basic), the signatory's NIK and passphrase (sent with each letter, never
+    # logged), how long one call may take, and whether BSrE draws a visible mark (the letter
+    # prints its own signature block and QR code: invisible by default).
+    bsre_url: str | None = None
+    bsre_user: str = ""
+    bsre_password: SecretStr | None = None
+    bsre_nik: str = ""
+    bsre_passphrase: SecretStr | None = None
+    bsre_timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+    bsre_visible: bool = False
     # Extra signer certificates (SHA-256 fingerprints, hex) the verifier accepts as the office's.
     trusted_certificates_sha256: list[str] = Field(default_factory=list)
 
@@ -179,6 +193,32 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"trusted_proxies: {exc}") from None
         return value
+
+    @field_validator("bsre_nik")
+    @classmethod
+    def _check_bsre_nik(cls, value: str) -> str:
+        digits = "".join(ch for ch in value if ch.isdigit())
+        if value and (len(digits) != 16 or not digits.isascii()):
+            # The value itself is not repeated: it is a person's NIK.
+            raise ValueError("SKK_BSRE_NIK must be the signatory's 16-digit NIK")
+        return digits
+
+    @model_validator(mode="after")
+    def _bsre_needs_its_settings(self) -> Settings:
+        if self.signer != "bsre":
+            return self
+        missing = [
+            name
+            for name, value in (
+                ("SKK_BSRE_URL", self.bsre_url),
+                ("SKK_BSRE_NIK", self.bsre_nik),
+                ("SKK_BSRE_PASSPHRASE", self.bsre_passphrase),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"SKK_SIGNER=bsre needs {', '.join(missing)}")
+        return self
 
     @field_validator("signatory_nip")
     @classmethod

@@ -9,6 +9,8 @@ thread (a big import, the streamed export, pyHanko) use the synchronous engine a
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,6 +81,29 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # No pre-ping: a connection found dead invalidates the pool, and the next request
     # connects afresh.
     return create_engine(url, hide_parameters=True, **kwargs)
+
+
+_side_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_side_engines_lock = threading.Lock()
+
+
+def side_engine(engine: Engine) -> Engine:
+    """A small pool beside `engine` for short transactions that commit on their own while the
+    caller's is still open (a letter number's reservation); disposed with `engine`.
+
+    Its own pool, not `engine`'s: when every connection of `engine` belongs to an open
+    transaction waiting for a side transaction, the side transaction still gets a connection;
+    and a side transaction waits for nothing but other side transactions, which are short.
+    """
+    with _side_engines_lock:
+        side = _side_engines.get(engine)
+        if side is None:
+            side = create_engine(
+                engine.url, hide_parameters=True, pool_size=1, max_overflow=3, pool_timeout=60
+            )
+            _side_engines[engine] = side
+            event.listen(engine, "engine_disposed", lambda _engine: side.dispose())
+        return side
 
 
 def make_async_engine(url: str, **kwargs: Any) -> AsyncEngine:

@@ -83,6 +83,12 @@ class ServiceUnavailable(DomainError):
     status, code, title = 503, "service_unavailable", "Service unavailable"
 
 
+class BadGateway(DomainError):
+    """A service this one depends on (the e-signature gateway) answered, but not usefully."""
+
+    status, code, title = 502, "bad_gateway", "Bad gateway"
+
+
 def field_error(loc: list[str | int], msg: Message) -> dict[str, Any]:
     """One entry of a 422 `errors` list; the problem handler writes `msg` in the client's
     language."""
@@ -323,6 +329,43 @@ PROBLEM_CODES: dict[str, ProblemCode] = {
         "The timestamp authority or a certificate status server did not answer; no letter "
         "was issued and no number was used.",
         "Wait for Retry-After seconds and retry.",
+    ),
+    "signer_passphrase_wrong": ProblemCode(
+        502,
+        "The e-signature service (BSrE) refused the signatory's passphrase; no letter was issued.",
+        "The administrator sets the signatory's current passphrase in SKK_BSRE_PASSPHRASE.",
+    ),
+    "signer_not_registered": ProblemCode(
+        502,
+        "The signatory's NIK has no active certificate at the e-signature service (BSrE).",
+        "The signatory renews or activates the certificate at BSrE, or SKK_BSRE_NIK is fixed.",
+    ),
+    "signer_certificate_expired": ProblemCode(
+        502,
+        "The signatory's certificate at the e-signature service has expired.",
+        "The signatory renews the certificate at BSrE; then restart the service.",
+    ),
+    "signer_refused": ProblemCode(
+        502,
+        "The e-signature gateway refused the request; `detail` quotes its reason.",
+        "Check the gateway's settings (SKK_BSRE_URL, SKK_BSRE_USER, SKK_BSRE_PASSWORD).",
+    ),
+    "signer_bad_result": ProblemCode(
+        502,
+        "The e-signature gateway sent back a PDF whose signature does not check; nothing "
+        "was stored.",
+        "Retry; if it happens again, report it to the gateway's administrator.",
+    ),
+    "signer_unavailable": ProblemCode(
+        503,
+        "The e-signature gateway is down or did not answer in time; no letter was issued.",
+        "Wait a few minutes and issue the letter again.",
+    ),
+    "letter_number_expired": ProblemCode(
+        503,
+        "Signing took so long that the letter's reserved number went to the next letter; "
+        "nothing was stored.",
+        "Issue the letter again.",
     ),
     "database_unavailable": ProblemCode(
         503, "The database is not reachable.", "Wait for Retry-After seconds and retry."

@@ -1,5 +1,6 @@
 """Work done beside the requests: seal the audit chain, write the public hit counts,
-forget expired idempotency answers, and sign a checkpoint of the chain now and then."""
+forget expired idempotency answers, give back letter numbers whose issue died while signing,
+and sign a checkpoint of the chain now and then."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import Settings
 from app.db import session_scope
 from app.models._types import utcnow
-from app.services import audit, idempotency
+from app.services import audit, idempotency, letters
 
 log = logging.getLogger("app.housekeeping")
 
@@ -31,13 +33,16 @@ class Housekeeper:
         idempotency_retention: timedelta | None = None,
         checkpoint: Callable[[Session], object] | None = None,
         checkpoint_every: float = 0,
+        settings: Settings | None = None,
     ) -> None:
         """`checkpoint(session)` runs every `checkpoint_every` seconds (0: never); idempotency
-        answers older than `idempotency_retention` are deleted."""
+        answers older than `idempotency_retention` are deleted; with `settings`, letter numbers
+        reserved longer than letters.RESERVATION_TIMEOUT_MINUTES ago are given back."""
         self.factory = factory
         self.interval = interval
         self.idempotency_retention = idempotency_retention
         self._next_purge = 0.0
+        self.settings = settings
         self.checkpoint = checkpoint if checkpoint_every > 0 else None
         self.checkpoint_every = checkpoint_every
         # The first one an interval after start: a restart loop does not fill the file.
@@ -59,12 +64,27 @@ class Housekeeper:
                 return sealed
 
     def _purge_idempotency(self) -> None:
-        # Once a minute is plenty for a retention counted in hours.
-        if self.idempotency_retention is None or time.monotonic() < self._next_purge:
+        # Once a minute is plenty for a retention counted in hours or minutes.
+        if time.monotonic() < self._next_purge:
             return
-        with session_scope(self.factory) as session:
-            idempotency.purge_expired(session, older_than=utcnow() - self.idempotency_retention)
+        if self.idempotency_retention is not None:
+            with session_scope(self.factory) as session:
+                idempotency.purge_expired(session, older_than=utcnow() - self.idempotency_retention)
+        if self.settings is not None:
+            self.release_stale_numbers()
         self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+
+    def release_stale_numbers(self) -> int:
+        """Give back the numbers of letters whose issue died while signing; how many."""
+        assert self.settings is not None
+        timeout = timedelta(minutes=letters.RESERVATION_TIMEOUT_MINUTES)
+        with session_scope(self.factory) as session:
+            released = letters.release_stale_reservations(
+                session, settings=self.settings, older_than=utcnow() - timeout
+            )
+        if released:
+            log.warning("%d letter number(s) of failed issues given back", released)
+        return released
 
     def checkpoint_if_due(self) -> bool:
         """Sign a checkpoint when one is due; returns whether it ran."""

@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 write_checkpoint, signer=app.state.signer, path=settings.checkpoint_path
             ),
             checkpoint_every=settings.audit_checkpoint_interval_minutes * 60,
+            settings=settings,
         )
         housekeeper.start()
         yield
@@ -61,6 +62,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Pooled connections belong to this event loop: close them with it.
         await app.state.async_engine.dispose()
         app.state.engine.dispose()
+        # A remote signer's HTTP client (SKK_SIGNER=bsre) keeps connections to its gateway.
+        close_signer = getattr(app.state.signer, "close", None)
+        if close_signer is not None:
+            close_signer()
 
     app = FastAPI(
         title="SKK service",

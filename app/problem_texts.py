@@ -61,6 +61,88 @@ PROBLEM_TEXTS: dict[str, tuple[str, str]] = {
         "masa berlaku kunci tidak dapat dibaca: tulis misalnya 12h, 90d atau 2w",
         "the key's lifetime cannot be read: write e.g. 12h, 90d or 2w",
     ),
+    "signer_bad_result": (
+        "gateway tanda tangan elektronik mengirim kembali PDF yang tidak lolos pemeriksaan "
+        "({problem}); tidak ada yang disimpan",
+        "the e-signature gateway sent back a PDF that does not check ({problem}); nothing was "
+        "stored",
+    ),
+    "signer_bad_result.no_pdf": (
+        "gateway tanda tangan elektronik menjawab tanpa PDF yang ditandatangani",
+        "the e-signature gateway answered without the signed PDF",
+    ),
+    "signer_bad_result.base64": (
+        "gateway tanda tangan elektronik mengirim PDF bertanda tangan yang bukan base64 yang sah",
+        "the e-signature gateway sent a signed PDF that is not valid base64",
+    ),
+    "signer_bad_result.not_json": (
+        "gateway tanda tangan elektronik menjawab dengan sesuatu yang bukan JSON",
+        "the e-signature gateway answered with something that is not JSON",
+    ),
+    "signer_unavailable": (
+        "gateway tanda tangan elektronik tidak dapat dihubungi; tidak ada surat yang "
+        "diterbitkan: coba lagi beberapa menit lagi",
+        "the e-signature gateway cannot be reached; no letter was issued: try again in a few "
+        "minutes",
+    ),
+    "signer_unavailable.timeout": (
+        "gateway tanda tangan elektronik tidak menjawab tepat waktu; tidak ada surat yang "
+        "diterbitkan: coba lagi beberapa menit lagi",
+        "the e-signature gateway did not answer in time; no letter was issued: try again in a "
+        "few minutes",
+    ),
+    "signer_unavailable.broken": (
+        "sambungan ke gateway tanda tangan elektronik terputus; tidak ada surat yang "
+        "diterbitkan: coba lagi beberapa menit lagi",
+        "the connection to the e-signature gateway broke; no letter was issued: try again in a "
+        "few minutes",
+    ),
+    "signer_unavailable.failed": (
+        "gateway tanda tangan elektronik gagal (HTTP {status}); tidak ada surat yang "
+        "diterbitkan: coba lagi beberapa menit lagi",
+        "the e-signature gateway failed (HTTP {status}); no letter was issued: try again in a "
+        "few minutes",
+    ),
+    "signer_passphrase_wrong": (
+        "BSrE menolak passphrase penandatangan; tidak ada surat yang diterbitkan: admin harus "
+        "mengisi passphrase penandatangan yang berlaku (SKK_BSRE_PASSPHRASE)",
+        "BSrE refused the signatory's passphrase; no letter was issued: the administrator must "
+        "set the signatory's current passphrase (SKK_BSRE_PASSPHRASE)",
+    ),
+    "signer_not_registered": (
+        "BSrE tidak memiliki sertifikat aktif untuk penandatangan {who}; tidak ada surat yang "
+        "diterbitkan: penandatangan harus mengaktifkan atau memperbaruinya di BSrE",
+        "BSrE has no active certificate for the signatory {who}; no letter was issued: the "
+        "signatory must activate or renew it at BSrE",
+    ),
+    "signer_certificate_expired": (
+        "sertifikat penandatangan di BSrE sudah kedaluwarsa; tidak ada surat yang diterbitkan: "
+        "penandatangan harus memperbaruinya",
+        "the signatory's certificate at BSrE has expired; no letter was issued: the signatory "
+        "must renew it",
+    ),
+    "signer_certificate_expired.ended": (
+        "sertifikat penandatangan di BSrE berakhir pada {until}: tidak ada surat yang dapat "
+        "ditandatangani sampai sertifikat itu diperbarui",
+        "the signatory's certificate at BSrE ended on {until}: no letter can be signed until it "
+        "is renewed",
+    ),
+    "signer_refused": (
+        "gateway tanda tangan elektronik menolak surat ini (HTTP {status}{said})",
+        "the e-signature gateway refused the letter (HTTP {status}{said})",
+    ),
+    "signer_refused.credentials": (
+        "gateway tanda tangan elektronik menolak pengguna dan kata sandi layanan ini "
+        "(SKK_BSRE_USER, SKK_BSRE_PASSWORD)",
+        "the e-signature gateway refused this service's user and password (SKK_BSRE_USER, "
+        "SKK_BSRE_PASSWORD)",
+    ),
+    "letter_number_expired": (
+        "penandatanganan memakan waktu lebih dari {minutes} menit dan nomor surat sudah "
+        "dipakai surat berikutnya; tidak ada yang disimpan: terbitkan surat itu lagi",
+        "signing took longer than {minutes} minutes and the letter's number went to the next "
+        "letter; nothing was stored: issue the letter again",
+    ),
     "signing_unavailable": (
         "surat tidak dapat ditandatangani saat ini ({reason}); tidak ada surat atau nomor "
         "yang terpakai: coba lagi sebentar lagi",
@@ -576,6 +658,7 @@ PROBLEM_TEXTS: dict[str, tuple[str, str]] = {
     "title.422": ("Masukan tidak sah", "Invalid input"),
     "title.429": ("Terlalu banyak permintaan", "Too many requests"),
     "title.500": ("Kesalahan server", "Internal server error"),
+    "title.502": ("Gateway bermasalah", "Bad gateway"),
     "title.503": ("Layanan tidak tersedia", "Service unavailable"),
 }
 

@@ -24,7 +24,14 @@ from app.services.letters import LetterFilters
 
 router = APIRouter(tags=["letters"])
 
-_one_issue_per_worker = threading.Lock()
+# SQLite has one writer, the issuing transaction: a worker issues one letter at a time, and
+# its other issues wait here rather than on the database's lock. On PostgreSQL the number is
+# reserved in a short transaction of its own, and letters are signed side by side (a remote
+# signer answers in hundreds of milliseconds); each holds two of the synchronous engine's ten
+# connections (app.db.make_engine), so a few at a time per worker.
+_one_issue_at_a_time = threading.Lock()
+ISSUES_AT_ONCE_PER_WORKER = 4
+_issues_at_once = threading.BoundedSemaphore(ISSUES_AT_ONCE_PER_WORKER)
 
 RawBody = Annotated[bytes, Depends(body_bytes)]
 
@@ -41,7 +48,16 @@ RawBody = Annotated[bytes, Depends(body_bytes)]
             404,
             409,
             422,
+            502,
+            503,
             codes=(
+                "signer_passphrase_wrong",
+                "signer_not_registered",
+                "signer_certificate_expired",
+                "signer_refused",
+                "signer_bad_result",
+                "signer_unavailable",
+                "letter_number_expired",
                 "other_kelurahan",
                 "resident_not_found",
                 "valid_letter_exists",
@@ -65,17 +81,15 @@ async def issue_letter(
     settings: SettingsDep,
     actor: Issuer,
 ) -> JSONResponse:
-    """Number, render, sign and store the letter in one transaction; a failure stores nothing
-    and uses no number. With `Idempotency-Key`, a retry returns the same letter."""
+    """Number, render, sign and store the letter; a failure stores nothing and uses no
+    number. With `Idempotency-Key`, a retry returns the same letter."""
     signer = request.app.state.signer
+    gate = _one_issue_at_a_time if settings.is_sqlite else _issues_at_once
     # A worker thread with a transaction of its own: pyHanko signs with asyncio.run, which
     # cannot run on the event loop.
 
     def issue(s: Session) -> JSONResponse:
-        # Letters are numbered one at a time anyway (the counter's row lock, held until
-        # commit): queuing here keeps a worker's other issues off the GIL and the pool
-        # while one renders and signs, so the lock is held for less time.
-        with _one_issue_per_worker:
+        with gate:
             return run_idempotent(
                 s,
                 request,

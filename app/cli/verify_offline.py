@@ -102,8 +102,8 @@ def _show(check: OfflineCheck, url: str | None) -> None:
 )
 def verify_offline(file: Path, jwks_path: Path) -> None:
     """Read the QR code from FILE, a letter's PDF, on its page image (rendered at 150 dpi,
-    decoded with zbar) and check the signed details in its URL's fragment against the key set, with no
-    network; exit 0 when valid, 1 otherwise."""
+    decoded with zbar) and check the signed details in its URL's fragment against the key set,
+    with no network; exit 0 when valid, 1 otherwise."""
     from app.config import get_settings
 
     key_set = _load_jwks(jwks_path)

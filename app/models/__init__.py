@@ -3,7 +3,7 @@
 from app.models.api_key import ApiKey
 from app.models.audit_event import AuditChainHead, AuditEvent, PublicHitCount
 from app.models.idempotency import IdempotencyRecord
-from app.models.letter import Letter, LetterCounter
+from app.models.letter import Letter, LetterCounter, LetterReservation
 from app.models.office_session import OfficeSession
 from app.models.photo import LetterPhoto, ResidentPhoto
 from app.models.recording_event import RecordingEvent
@@ -20,6 +20,7 @@ __all__ = [
     "Letter",
     "LetterCounter",
     "LetterPhoto",
+    "LetterReservation",
     "OfficeSession",
     "RecordingEvent",
     "Region",

@@ -20,6 +20,20 @@ class LetterCounter(Base):
     last_seq: Mapped[int] = mapped_column(Integer)
 
 
+class LetterReservation(Base):
+    """A number of a (series, year) that is not a letter's: reserved for a letter being signed
+    (`letter_id` set), or given back after a failed issue (`letter_id` NULL) for the next letter
+    to take, lowest first. Every number up to the counter's `last_seq` is a letter's or here."""
+
+    __tablename__ = "letter_reservations"
+
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    letter_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    reserved_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
 class Letter(Base):
     """An issued Surat Keterangan Kependudukan with its signed PDF, stored as issued."""
 

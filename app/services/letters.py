@@ -1,18 +1,21 @@
-"""Letters: issue (number, render, sign, store in one transaction), list, read, revoke."""
+"""Letters: issue (reserve a number, render, sign, store), list, read, revoke."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, delete, event, or_, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import dialect_insert
+from app.db import dialect_insert, side_engine
 from app.documents.render import (
     LetterContent,
     LetterDoesNotFit,
@@ -34,7 +37,7 @@ from app.errors import (
     field_error,
     problem_text,
 )
-from app.models import Letter, LetterCounter, Resident
+from app.models import Letter, LetterCounter, LetterReservation, Resident
 from app.models._types import utcnow
 from app.schemas.letter import LetterStatus
 from app.services import audit, certificates, photos
@@ -42,6 +45,8 @@ from app.services.access import Principal
 from app.services.pagination import IssuedPosition, decode_cursor, encode_cursor
 from app.services.regions import region_names
 from app.services.residents import get_resident, resident_wajib_ktp
+
+log = logging.getLogger("app.letters")
 
 
 @dataclass(frozen=True)
@@ -65,25 +70,121 @@ def verification_url(settings: Settings, token: str) -> str:
     return f"{settings.public_base_url}/v/{token}"
 
 
-def next_number(session: Session, *, settings: Settings, issued_on: date) -> tuple[int, str]:
-    """Allocate the year's next sequence number under a row lock; rolled back with the caller."""
-    series, year = settings.letter_number_series, issued_on.year
+def _locked_counter(session: Session, *, settings: Settings, year: int) -> LetterCounter:
+    """The (series, year) counter, created at the year's first number and row-locked."""
+    series = settings.letter_number_series
     first = settings.letter_number_first_seq.get(year, 1)
     session.execute(
         dialect_insert(session)(LetterCounter)
         .values(series=series, year=year, last_seq=first - 1)
         .on_conflict_do_nothing(index_elements=["series", "year"])
     )
-    counter = session.execute(
+    return session.execute(
         select(LetterCounter)
         .where(LetterCounter.series == series, LetterCounter.year == year)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+
+
+def next_number(session: Session, *, settings: Settings, issued_on: date) -> tuple[int, str]:
+    """Allocate the year's next sequence number under a row lock; rolled back with the caller."""
+    counter = _locked_counter(session, settings=settings, year=issued_on.year)
     counter.last_seq += 1
     seq = counter.last_seq
     number = format_letter_number(settings.letter_number_format, seq=seq, issued_on=issued_on)
     return seq, number
+
+
+def reserve_number(
+    session: Session, *, settings: Settings, issued_on: date, letter_id: str, now: datetime
+) -> tuple[int, str]:
+    """Reserve a number for the letter `letter_id`: the lowest one given back by a failed
+    issue, else the year's next. The caller commits at once; the counter stays locked until."""
+    counter = _locked_counter(session, settings=settings, year=issued_on.year)
+    given_back = session.scalars(
+        select(LetterReservation)
+        .where(
+            LetterReservation.series == counter.series,
+            LetterReservation.year == counter.year,
+            LetterReservation.letter_id.is_(None),
+        )
+        .order_by(LetterReservation.seq)
+        .limit(1)
+    ).first()
+    if given_back is not None:
+        given_back.letter_id, given_back.reserved_at = letter_id, now
+        seq = given_back.seq
+    else:
+        counter.last_seq += 1
+        seq = counter.last_seq
+        session.add(
+            LetterReservation(
+                series=counter.series,
+                year=counter.year,
+                seq=seq,
+                letter_id=letter_id,
+                reserved_at=now,
+            )
+        )
+    session.flush()
+    # Formatted with this letter's date: a number given back in March and taken in April
+    # carries April's month.
+    return seq, format_letter_number(settings.letter_number_format, seq=seq, issued_on=issued_on)
+
+
+def release_number(
+    session: Session, *, settings: Settings, year: int, seq: int, letter_id: str
+) -> bool:
+    """Give back the number reserved for `letter_id`, for the next letter to take; False if it
+    is no longer reserved for that letter (stored, or released already)."""
+    counter = _locked_counter(session, settings=settings, year=year)
+    reservation = session.execute(
+        select(LetterReservation)
+        .where(
+            LetterReservation.series == counter.series,
+            LetterReservation.year == year,
+            LetterReservation.seq == seq,
+            LetterReservation.letter_id == letter_id,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if reservation is None:
+        return False
+    reservation.letter_id = reservation.reserved_at = None
+    session.flush()
+    # Numbers given back at the top of the counter return to it: a year whose last issue
+    # failed ends at its last letter, not with a number nobody took.
+    while True:
+        top = session.get(LetterReservation, (counter.series, year, counter.last_seq))
+        if top is None or top.letter_id is not None:
+            break
+        session.delete(top)
+        session.flush()
+        counter.last_seq -= 1
+    session.flush()
+    return True
+
+
+def release_stale_reservations(
+    session: Session, *, settings: Settings, older_than: datetime
+) -> int:
+    """Give back numbers reserved before `older_than` whose letter never arrived (a worker
+    that died while signing); returns how many."""
+    stale = session.execute(
+        select(LetterReservation.year, LetterReservation.seq, LetterReservation.letter_id).where(
+            LetterReservation.series == settings.letter_number_series,
+            LetterReservation.letter_id.is_not(None),
+            LetterReservation.reserved_at < older_than,
+        )
+    ).all()
+    released = 0
+    for year, seq, letter_id in stale:
+        released += release_number(
+            session, settings=settings, year=year, seq=seq, letter_id=letter_id
+        )
+    return released
 
 
 def _current_letter(session: Session, resident: Resident) -> Letter | None:
@@ -171,7 +272,8 @@ def issue_letter(
     signer: LetterSigner,
     now: datetime | None = None,
 ) -> Letter:
-    """Check eligibility, then number, render, sign and store the letter in one transaction."""
+    """Check eligibility, reserve a number, render and sign, then store the letter; a failure
+    (the caller's transaction rolled back) stores nothing and gives the number back."""
     # One moment for the whole issue: eligibility, the letter's date and its number agree.
     now = now or utcnow()
     today = settings.office_date(now)
@@ -180,7 +282,7 @@ def issue_letter(
     _refuse_if_ineligible(resident, settings=settings, today=today)
     current = _letter_to_replace(session, resident, supersede=supersede, today=today, now=now)
     photo = photos.photo_for_letter(session, resident, required=settings.requires_photo)
-    issue = _allocate_number(session, settings=settings, today=today)
+    issue = _reserve_number(session, settings=settings, today=today, now=now)
     content = letter_content(
         session,
         resident,
@@ -206,6 +308,7 @@ def issue_letter(
     pdf = _render_and_sign(content, signer=signer, settings=settings)
     if current is not None:
         _retire(session, current, issue=issue, reason=supersede_reason, actor=actor, now=now)
+    _take_reservation(session, issue=issue, settings=settings)
     letter = _store(
         session,
         resident,
@@ -222,6 +325,11 @@ def issue_letter(
     return letter
 
 
+# A reservation older than this is a worker that died while signing: the housekeeper gives its
+# number back. Far longer than any signer's timeouts and retries.
+RESERVATION_TIMEOUT_MINUTES = 15
+
+
 @dataclass(frozen=True)
 class _Issue:
     """What the letter being issued is known by before it is stored."""
@@ -232,6 +340,16 @@ class _Issue:
     number: str
     issued_on: date
     valid_until: date
+
+
+def _own_transaction(session: Session) -> Session | None:
+    """A new session for a short transaction beside the caller's, or None where the caller's
+    transaction must do the work: SQLite has one writer, and it is the caller (BEGIN
+    IMMEDIATE), so a second transaction would wait for the first to end."""
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name == "sqlite":
+        return None
+    return Session(bind=side_engine(bind), expire_on_commit=False)
 
 
 def _refuse_if_ineligible(resident: Resident, *, settings: Settings, today: date) -> None:
@@ -286,20 +404,84 @@ def _letter_to_replace(
     return current
 
 
-def _allocate_number(session: Session, *, settings: Settings, today: date) -> _Issue:
-    """A fresh token, then the year's next number (its row stays locked until commit)."""
+def _reserve_number(session: Session, *, settings: Settings, today: date, now: datetime) -> _Issue:
+    """A fresh token and a number reserved for the new letter.
+
+    On PostgreSQL the reservation is committed at once in a transaction of its own: the year's
+    counter is locked for milliseconds, not across rendering and signing (a remote signer's
+    network round trip), so the office's letters are signed side by side.
+    """
     token = secrets.token_urlsafe(24)  # 192 bits
-    # The QR code's offline proof signs the number, so it is encoded after this lock is
-    # taken (certificates.qr_url): nothing of it can be prepared before.
-    seq, number = next_number(session, settings=settings, issued_on=today)
-    return _Issue(
-        id=str(uuid.uuid4()),
+    # The QR code's offline proof signs the number, so it is encoded once the number is
+    # reserved (certificates.qr_url), outside the counter's lock.
+    letter_id = str(uuid.uuid4())
+    own = _own_transaction(session)
+    if own is None:
+        seq, number = reserve_number(
+            session, settings=settings, issued_on=today, letter_id=letter_id, now=now
+        )
+    else:
+        with own, own.begin():
+            seq, number = reserve_number(
+                own, settings=settings, issued_on=today, letter_id=letter_id, now=now
+            )
+    issue = _Issue(
+        id=letter_id,
         token=token,
         seq=seq,
         number=number,
         issued_on=today,
         valid_until=add_months(today, settings.letter_validity_months),
     )
+    if own is not None:
+        # Whatever fails from here on (signing, storing, the commit), the caller's transaction
+        # is rolled back: the number is then given back. Not before the rollback: the
+        # letter's transaction may hold the reservation's row.
+        event.listen(
+            session,
+            "after_rollback",
+            partial(_give_back, issue=issue, settings=settings),
+            once=True,
+        )
+    return issue
+
+
+def _take_reservation(session: Session, *, issue: _Issue, settings: Settings) -> None:
+    """Turn the reservation into the letter, in the letter's transaction: both are committed
+    or neither. 503 if the housekeeper gave the number away meanwhile (a signer that took
+    longer than RESERVATION_TIMEOUT_MINUTES)."""
+    taken = session.execute(
+        delete(LetterReservation).where(
+            LetterReservation.series == settings.letter_number_series,
+            LetterReservation.year == issue.issued_on.year,
+            LetterReservation.seq == issue.seq,
+            LetterReservation.letter_id == issue.id,
+        )
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise ServiceUnavailable(
+            problem_text("letter_number_expired", minutes=RESERVATION_TIMEOUT_MINUTES),
+            code="letter_number_expired",
+        )
+
+
+def _give_back(session: Session, *, issue: _Issue, settings: Settings) -> None:
+    """After a failed issue (its transaction rolled back), the number goes back for the next
+    letter, lowest first; a letter stored meanwhile keeps it (nothing is given back)."""
+    own = _own_transaction(session)
+    assert own is not None
+    try:
+        with own, own.begin():
+            release_number(
+                own,
+                settings=settings,
+                year=issue.issued_on.year,
+                seq=issue.seq,
+                letter_id=issue.id,
+            )
+    except Exception:
+        # The database may be away: the housekeeper gives it back later.
+        log.warning("letter number %s not given back yet", issue.number, exc_info=True)
 
 
 def _render_and_sign(content: LetterContent, *, signer: LetterSigner, settings: Settings) -> bytes:
@@ -307,7 +489,7 @@ def _render_and_sign(content: LetterContent, *, signer: LetterSigner, settings: 
     try:
         unsigned = render_letter(content)
     except LetterDoesNotFit:
-        # Raised inside the transaction: the number taken above is rolled back with it.
+        # The number reserved for it is given back by the caller.
         raise InvalidInput(
             problem_text("letter_does_not_fit"),
             code="letter_does_not_fit",

@@ -7,7 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
+
 from app.config import Settings
+from app.documents.bsre_signer import BsreSigner
 from app.documents.signing import (
     DEVELOPMENT_KEY_FILENAME,
     LetterSigner,
@@ -71,6 +74,46 @@ def check_expiry(signer: LetterSigner, *, production: bool, now: datetime | None
         )
     if left < WARN_DAYS:
         log.warning("the signing certificate ends on %s, in %d days: renew it soon", until, left)
+
+
+def companion_key_path(settings: Settings) -> Path:
+    """Where the remote signer's companion key lives when the office has no PKCS#12."""
+    return settings.data_dir / "companion-key" / DEVELOPMENT_KEY_FILENAME
+
+
+def _companion_signer(settings: Settings) -> LetterSigner:
+    """The key that makes raw signatures (audit checkpoints, the QR's JWS) beside a remote
+    signer, which signs PDFs only: the office's PKCS#12 when set, else one kept in the data
+    directory (created once)."""
+    if settings.signing_p12 is not None:
+        password = settings.signing_p12_password
+        return LetterSigner.from_pkcs12(
+            settings.signing_p12, password.get_secret_value() if password else None
+        )
+    path = companion_key_path(settings)
+    create_development_key(path.parent, common_name="SKK companion key (audit checkpoints, QR)")
+    return LetterSigner.from_pkcs12(path, None)
+
+
+def load_bsre_signer(
+    settings: Settings, *, transport: httpx.BaseTransport | None = None
+) -> BsreSigner:
+    """The BSrE signer, its signatory checked and its certificate learned by one signature of
+    a one-page PDF at start (a wrong passphrase stops the start, not the first letter)."""
+    assert settings.bsre_url and settings.bsre_passphrase  # Settings refuses bsre without them
+    signer = BsreSigner(
+        url=settings.bsre_url,
+        user=settings.bsre_user,
+        password=settings.bsre_password.get_secret_value() if settings.bsre_password else "",
+        nik=settings.bsre_nik,
+        passphrase=settings.bsre_passphrase.get_secret_value(),
+        timeout=settings.bsre_timeout_seconds,
+        visible=settings.bsre_visible,
+        companion=_companion_signer(settings),
+        transport=transport,
+    ).connect()
+    check_expiry(signer, production=settings.env == "production")  # type: ignore[arg-type]
+    return signer
 
 
 def load_signer(settings: Settings) -> LetterSigner:
@@ -158,5 +201,6 @@ def _load_local(settings: Settings) -> LetterSigner:
 # One loader per SKK_SIGNER value.
 _LOADERS: dict[str, Callable[[Settings], LetterSigner]] = {
     "pkcs12": _load_local,
+    "bsre": load_bsre_signer,  # type: ignore[dict-item]  # duck-typed: the signer interface
     "pkcs11": _load_pkcs11_signer,
 }
