@@ -105,12 +105,22 @@ def test_housekeeper_gives_back_the_numbers_of_issues_that_died(
     assert letter.seq == dead[1]
 
 
-class _FlakySigner:
+class _Wrapped:
+    """A stand-in signer: the real one's identity (certificate, issuer...), its own `sign`."""
+
+    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
+        self.real = real
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.real, name)
+
+
+class _FlakySigner(_Wrapped):
     """Fails every third letter; each signature takes a while, so issues overlap."""
 
     def __init__(self, real, delay: float) -> None:  # type: ignore[no-untyped-def]
-        self.real, self.delay = real, delay
-        self.development, self.issuer = real.development, real.issuer
+        super().__init__(real)
+        self.delay = delay
         self._calls = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -164,16 +174,14 @@ def test_a_slow_signer_does_not_hold_the_counter(engine, sessionmaker_, settings
     slow_nik, quick_nik = register(sessionmaker_), register(sessionmaker_)
     signing, finish = threading.Event(), threading.Event()
 
-    class _Slow:
-        development, issuer = signer.development, signer.issuer
-
+    class _Slow(_Wrapped):
         def sign(self, pdf: bytes, **kw: object) -> bytes:
             signing.set()
             assert finish.wait(10)
             return signer.sign(pdf, **kw)  # type: ignore[no-any-return]
 
     with ThreadPoolExecutor(max_workers=1) as pool:
-        slow = pool.submit(issue, sessionmaker_, settings, _Slow(), slow_nik)
+        slow = pool.submit(issue, sessionmaker_, settings, _Slow(signer), slow_nik)
         assert signing.wait(10)
         quick = issue(sessionmaker_, settings, signer, quick_nik)
         finish.set()
@@ -188,9 +196,7 @@ def test_a_reservation_taken_away_meanwhile_stores_nothing(
         pytest.skip("on SQLite the reservation lives in the issuing transaction")
     nik = register(sessionmaker_)
 
-    class _Forgotten:
-        development, issuer = signer.development, signer.issuer
-
+    class _Forgotten(_Wrapped):
         def sign(self, pdf: bytes, **kw: object) -> bytes:
             # As if signing took longer than the timeout: the housekeeper gives it back.
             with session_scope(sessionmaker_) as session:
@@ -200,7 +206,7 @@ def test_a_reservation_taken_away_meanwhile_stores_nothing(
             return signer.sign(pdf, **kw)  # type: ignore[no-any-return]
 
     with pytest.raises(ServiceUnavailable) as raised:
-        issue(sessionmaker_, settings, _Forgotten(), nik)
+        issue(sessionmaker_, settings, _Forgotten(signer), nik)
     assert raised.value.code == "letter_number_expired"
     with session_scope(sessionmaker_) as session:
         assert session.scalar(select(func.count()).select_from(Letter)) == 0
