@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.documents.signing import LetterSigner
+from app.documents.signing import LetterSigner, Pkcs12LetterSigner
 
 STANDIN_NIK = "5371041208800001"
 STANDIN_PASSPHRASE = "rahasia-ttd-123"
@@ -74,7 +74,7 @@ def standin_signer(*, days: int = 730) -> tuple[LetterSigner, x509.Certificate]:
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
-    return LetterSigner(key, certificate, [ca]), ca
+    return Pkcs12LetterSigner(key, certificate, [ca]), ca
 
 
 @dataclass
