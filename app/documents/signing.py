@@ -58,6 +58,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from app.documents.offline_qr import PSS_SHA256
 from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_TOKEN
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "SigningKeyError",
     "SigningUnavailable",
     "certificate_issuer",
+    "common_name",
     "create_development_key",
     "failure_report",
     "load_trust_roots",
@@ -249,7 +251,8 @@ class _PadesSignedAttributes(SignedAttributeProviderSpec):
         return [_SigningCertificateV2(self._der)]
 
 
-def _common_name(cert: x509.Certificate) -> str:
+def common_name(cert: x509.Certificate) -> str:
+    """The certificate's subject common name (its whole subject when it has none)."""
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.subject.rfc4514_string()
 
@@ -434,7 +437,7 @@ class LetterSigner:
         self.development = development
         self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
         self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
-        self.subject = _common_name(certificate)
+        self.subject = common_name(certificate)
         self.issuer = certificate_issuer(certificate)
         self.not_valid_after = certificate.not_valid_after_utc
         self._public_key = certificate.public_key()
@@ -466,11 +469,26 @@ class LetterSigner:
             else None
         )
 
+    @property
+    def jws_certificate_pem(self) -> bytes:
+        """The certificate of the key that signs the QR's JWS: the signing key's own."""
+        return self.certificate_pem
+
+    @property
+    def jws_certificate_sha256(self) -> str:
+        """The JWS key's certificate fingerprint (its `kid` is the first 8 hex digits)."""
+        return self.certificate_sha256
+
     def _thread_signer(self) -> Signer:
         raise NotImplementedError
 
     def sign_bytes(self, data: bytes) -> bytes:
         """A detached signature over raw bytes with the office's key (SHA-256; ECDSA or RSA)."""
+        raise NotImplementedError
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature over raw bytes (SHA-256, MGF1-SHA-256, 32-byte salt: the
+        JWS algorithm PS256); SigningKeyError for a key that is not RSA."""
         raise NotImplementedError
 
     def verify_bytes(self, data: bytes, signature: bytes) -> bool:
@@ -584,6 +602,13 @@ class Pkcs12LetterSigner(LetterSigner):
         if isinstance(key, rsa.RSAPrivateKey):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         raise SigningKeyError("the signing key is neither ECDSA nor RSA; it cannot sign raw data")
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature over raw bytes (PS256); SigningKeyError for a key not RSA."""
+        key = self._private_key
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SigningKeyError("only an RSA key signs with RSASSA-PSS")
+        return key.sign(data, PSS_SHA256, hashes.SHA256())
 
     def _thread_signer(self) -> Signer:
         # pyHanko signer objects carry lazily-filled caches and are not safe to
