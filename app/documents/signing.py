@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from asn1crypto import cms, tsp
 from asn1crypto import pkcs12 as asn1_pkcs12
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -47,11 +47,16 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import as_signing_certificate_v2
+from pyhanko.sign.general import as_signing_certificate_v2, extract_signer_info
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
-from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko.sign.validation.generic_cms import (
+    compute_signature_tst_digest,
+    extract_certs_for_validation,
+    extract_tst_data,
+    validate_sig_integrity,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation.utils import DEFAULT_ALGORITHM_USAGE_POLICY
 from pyhanko_certvalidator import ValidationContext
@@ -647,6 +652,9 @@ class SignatureReport:
     verification_token: str | None
     letter_number: str | None
     problem: str | None
+    # The time a TSA's token on the signature vouches for (RFC 3161), when there is one, intact
+    # and over this signature: unlike signed_at, not the signer's own word.
+    timestamped_at: dt.datetime | None = None
 
     @property
     def valid(self) -> bool:
@@ -689,6 +697,33 @@ def _signed_info(reader: PdfFileReader, revision: int) -> object:
     return info
 
 
+def _timestamped_at(signer_info: cms.SignerInfo) -> dt.datetime | None:
+    """The time of the signature's timestamp token: None without one, or when the token is
+    not intact or does not stamp this very signature (the TSA's identity is not checked)."""
+    token = extract_tst_data(signer_info)
+    if token is None:
+        return None
+    content = token["encap_content_info"]["content"]
+    info = content.parsed
+    if info["message_imprint"]["hashed_message"].native != compute_signature_tst_digest(
+        signer_info
+    ):
+        return None
+    tsa_info = extract_signer_info(token)
+    digest = hashlib.new(tsa_info["digest_algorithm"]["algorithm"].native, bytes(content))
+    digest_ok, signature_ok = validate_sig_integrity(
+        tsa_info,
+        extract_certs_for_validation(token).signer_cert,
+        expected_content_type="tst_info",
+        actual_digest=digest.digest(),
+        algorithm_usage_policy=DEFAULT_ALGORITHM_USAGE_POLICY,
+    )
+    if not (digest_ok and signature_ok):
+        return None
+    moment: dt.datetime = info["gen_time"].native
+    return moment
+
+
 def _looks_like_pdf(data: bytes) -> bool:
     # The spec lets the header sit within the first 1024 bytes.
     return b"%PDF-" in data[:1024]
@@ -720,6 +755,7 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         fingerprint = hashlib.sha256(cert.dump()).hexdigest()
         subject = cert.subject.native.get("common_name") or cert.subject.human_friendly
         signed_at = sig.self_reported_timestamp
+        timestamped_at = _timestamped_at(sig.signer_info)
         sig.compute_integrity_info(skip_diff=True)
         digest_ok, signature_ok = validate_sig_integrity(
             sig.signer_info,
@@ -760,4 +796,5 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         verification_token=_info_text(info, INFO_KEY_VERIFICATION_TOKEN),
         letter_number=_info_text(info, INFO_KEY_LETTER_NUMBER),
         problem=problem,
+        timestamped_at=timestamped_at,
     )
