@@ -196,6 +196,13 @@ def test_a_signer_this_version_lacks_stops_the_start(tmp_path, monkeypatch) -> N
     from app.services import signer as signer_module
 
     monkeypatch.delitem(signer_module._LOADERS, "bsre", raising=False)
-    settings = Settings(data_dir=tmp_path, signer="bsre", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        signer="bsre",
+        bsre_url="http://127.0.0.1:9",
+        bsre_nik="5371041208800001",
+        bsre_passphrase="unused",
+        _env_file=None,
+    )
     with pytest.raises(SigningKeyError, match="SKK_SIGNER=bsre is not available"):
         load_signer(settings)

@@ -1,7 +1,8 @@
 """The time a letter was signed, for the trust decision "was the certificate valid then": a TSA's
 timestamp (RFC 3161) when the signature carries one, not the signing time the signer declares.
 
-The test PKI's TSA stamps the time the tests ask it for.
+The test PKI of tests/signing/pki.py (certomancer): its TSA stamps the time the tests ask for.
+Here, not in tests/signing: the mutation pass judges verify_pdf with tests/documents.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from app.config import Settings
 from app.db import session_scope
+from app.documents.render import render_letter
 from app.documents.sandbox import CheckLimits, _parse_report, verify_pdf_isolated
 from app.documents.signing import (
     LetterSigner,
@@ -29,8 +31,8 @@ from app.documents.signing import (
 )
 from app.services import certificates
 from app.services.verification import verify_upload
-
-from .pki import PkiServer, serve_test_pki
+from tests.documents.conftest import BASE_CONTENT
+from tests.signing.pki import PkiServer, serve_test_pki
 
 # The office certificate of this module's PKI ends on 2040-01-01 (UTCTime, which CMS signing
 # attributes use, cannot say 2050 or later).
@@ -44,6 +46,11 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PkiServer]:
         tmp_path_factory.mktemp("pki-2040"), office_valid_to="2040-01-01T00:00:00+0000"
     ) as served:
         yield served
+
+
+@pytest.fixture(scope="module")
+def sample_unsigned_pdf() -> bytes:
+    return render_letter(BASE_CONTENT)
 
 
 @pytest.fixture(scope="module")
