@@ -699,29 +699,35 @@ def _signed_info(reader: PdfFileReader, revision: int) -> object:
 
 def _timestamped_at(signer_info: cms.SignerInfo) -> dt.datetime | None:
     """The time of the signature's timestamp token: None without one, or when the token is
-    not intact or does not stamp this very signature (the TSA's identity is not checked)."""
-    token = extract_tst_data(signer_info)
-    if token is None:
+    unreadable, not intact or does not stamp this very signature (the trust decision then
+    falls back to the signing time; the TSA's identity is not checked)."""
+    try:
+        token = extract_tst_data(signer_info)
+        if token is None:
+            return None
+        content = token["encap_content_info"]["content"]
+        info = content.parsed
+        if info["message_imprint"]["hashed_message"].native != compute_signature_tst_digest(
+            signer_info
+        ):
+            return None
+        tsa_info = extract_signer_info(token)
+        digest = hashlib.new(tsa_info["digest_algorithm"]["algorithm"].native, bytes(content))
+        digest_ok, signature_ok = validate_sig_integrity(
+            tsa_info,
+            extract_certs_for_validation(token).signer_cert,
+            expected_content_type="tst_info",
+            actual_digest=digest.digest(),
+            algorithm_usage_policy=DEFAULT_ALGORITHM_USAGE_POLICY,
+        )
+        moment: dt.datetime = info["gen_time"].native
+    except MemoryError:
+        raise
+    except Exception:
+        # A token without the TSA's certificate, or one this parser cannot read: the letter's
+        # own signature is still checked as it would be without a token.
         return None
-    content = token["encap_content_info"]["content"]
-    info = content.parsed
-    if info["message_imprint"]["hashed_message"].native != compute_signature_tst_digest(
-        signer_info
-    ):
-        return None
-    tsa_info = extract_signer_info(token)
-    digest = hashlib.new(tsa_info["digest_algorithm"]["algorithm"].native, bytes(content))
-    digest_ok, signature_ok = validate_sig_integrity(
-        tsa_info,
-        extract_certs_for_validation(token).signer_cert,
-        expected_content_type="tst_info",
-        actual_digest=digest.digest(),
-        algorithm_usage_policy=DEFAULT_ALGORITHM_USAGE_POLICY,
-    )
-    if not (digest_ok and signature_ok):
-        return None
-    moment: dt.datetime = info["gen_time"].native
-    return moment
+    return moment if digest_ok and signature_ok else None
 
 
 def _looks_like_pdf(data: bytes) -> bool:

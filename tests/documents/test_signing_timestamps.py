@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import time_machine
@@ -114,6 +115,27 @@ def test_a_token_that_does_not_stamp_this_signature_gives_no_time(
     value[10] ^= 1
     tsa_info["signature"] = bytes(value)
     assert _timestamped_at(cms.SignerInfo.load(broken.dump(force=True))) is None
+    # A token without the TSA's certificate: no time, and no damage to the letter's check.
+    bare = _signer_info(pdf)
+    (attribute,) = [
+        a for a in bare["unsigned_attrs"] if a["type"].native == "signature_time_stamp_token"
+    ]
+    attribute["values"][0]["content"]["certificates"] = None
+    assert _timestamped_at(cms.SignerInfo.load(bare.dump(force=True))) is None
+
+
+def test_a_letter_whose_token_cannot_be_read_is_checked_as_without_one(
+    office: LetterSigner, pki: PkiServer, sample_unsigned_pdf: bytes
+) -> None:
+    pdf = _stamped(office, pki, sample_unsigned_pdf, at=INSIDE)
+    with patch("app.documents.signing.extract_tst_data", side_effect=ValueError("odd token")):
+        report = verify_pdf(pdf, trusted_certificates_sha256=[office.certificate_sha256])
+    assert report.valid and report.timestamped_at is None
+    with (
+        patch("app.documents.signing.extract_tst_data", side_effect=MemoryError),
+        pytest.raises(MemoryError),
+    ):
+        _timestamped_at(_signer_info(pdf))
 
 
 def _upload(settings: Settings, sessionmaker_: Any, office: LetterSigner, pdf: bytes) -> Any:
