@@ -170,8 +170,10 @@ def record_use(
         .execution_options(synchronize_session=False)
     )
     if session.execute(stamp).rowcount == 0:  # type: ignore[attr-defined]
-        # Not recorded at start (the database was not ready then): record it now.
+        # Not recorded at start (the database was not ready then): record it now, and the
+        # key of the QR's proofs with it (the JWK Set must offer it).
         register(session, signer, now=now)
+        register_jws(session, signer, now=now)
         session.execute(stamp)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.config import Settings
 from app.db import session_scope
@@ -206,6 +206,19 @@ def test_the_companion_key_is_recorded_for_qr_proofs_only(
     assert body["outcome"] == "untrusted_signer", body
     assert body["genuine"] is False and body["letter"] is None
     assert body["signer_certificate_sha256"] == signer.jws_certificate_sha256
+
+
+def test_keys_not_recorded_at_start_are_recorded_with_the_first_letter(
+    bsre_client, keys, standin, sessionmaker_
+) -> None:
+    signer = bsre_client.app.state.signer
+    with session_scope(sessionmaker_) as session:  # as if the database was not ready at start
+        session.execute(delete(SigningCertificate))
+    resident = register_http(bsre_client, keys.operator)
+    assert issue_http(bsre_client, keys.operator, resident["nik"]).status_code == 201
+    with session_scope(sessionmaker_) as session:
+        rows = {row.sha256: row.qr_only for row in session.scalars(select(SigningCertificate))}
+    assert rows == {signer.certificate_sha256: False, signer.jws_certificate_sha256: True}
 
 
 def test_a_former_companion_key_signs_letters_once_it_is_the_signer(
