@@ -151,38 +151,33 @@ def _upload(settings: Settings, sessionmaker_: Any, office: LetterSigner, pdf: b
         )
 
 
-def test_a_signing_time_inside_the_validity_does_not_beat_a_later_timestamp(
+@pytest.mark.parametrize(
+    ("signed_at", "stamped_at", "outcome"),
+    [
+        # A key kept after its certificate ended, backdating its own signing time: the TSA
+        # says when the signature was made.
+        (INSIDE, AFTER_THE_END, "untrusted_signer"),
+        # The signer's clock ran late; the TSA's time counts. Trusted: the sample names no
+        # letter of ours, so it is "unknown letter", not "untrusted".
+        (AFTER_THE_END, INSIDE, "unknown_letter"),
+    ],
+)
+def test_the_timestamp_not_the_signing_time_decides_the_certificates_validity(
     settings: Settings,
     sessionmaker_: Any,
     office: LetterSigner,
     pki: PkiServer,
     sample_unsigned_pdf: bytes,
+    signed_at: datetime,
+    stamped_at: datetime,
+    outcome: str,
 ) -> None:
-    # A key kept after its certificate ended, backdating its own signing time: the TSA says
-    # when the signature was made.
-    with time_machine.travel(INSIDE, tick=False):
-        pdf = _stamped(office, pki, sample_unsigned_pdf, at=AFTER_THE_END)
+    with time_machine.travel(signed_at, tick=False):
+        pdf = _stamped(office, pki, sample_unsigned_pdf, at=stamped_at)
     result = _upload(settings, sessionmaker_, office, pdf)
-    assert result.signed_at == INSIDE
-    assert result.outcome.value == "untrusted_signer", result
-    assert result.trusted_signer is False
-
-
-def test_a_timestamp_inside_the_validity_vouches_for_the_signature(
-    settings: Settings,
-    sessionmaker_: Any,
-    office: LetterSigner,
-    pki: PkiServer,
-    sample_unsigned_pdf: bytes,
-) -> None:
-    # The signer's clock ran late; the TSA's time counts.
-    with time_machine.travel(AFTER_THE_END, tick=False):
-        pdf = _stamped(office, pki, sample_unsigned_pdf, at=INSIDE)
-    result = _upload(settings, sessionmaker_, office, pdf)
-    assert result.signed_at == AFTER_THE_END
-    # Trusted: the sample names no letter of ours, so it is "unknown letter", not "untrusted".
-    assert result.outcome.value == "unknown_letter", result
-    assert result.trusted_signer is True
+    assert result.signed_at == signed_at
+    assert result.outcome.value == outcome, result
+    assert result.trusted_signer is (outcome == "unknown_letter")
 
 
 def test_a_report_from_the_child_keeps_the_timestamp() -> None:
