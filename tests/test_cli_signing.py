@@ -4,10 +4,13 @@ marked, days to expiry; exit 1 once the current one has ended."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from app.config import Settings
+from app.db import make_engine, make_sessionmaker, session_scope
 from app.documents.signing import LetterSigner
 from app.main import create_app
+from app.services import certificates
 from tests.certificates import office_p12
 from tests.test_cli import skk
 
@@ -59,3 +62,25 @@ def test_status_before_the_service_ever_started(tmp_path: Path) -> None:
     assert "development key" in result.stdout
     assert "recorded when the service next starts" in result.stdout
     assert "<- current" in result.stdout
+
+
+def test_status_marks_a_key_that_signs_qr_proofs_only(tmp_path: Path) -> None:
+    # The companion key beside BSrE: recorded at start for the QR's proofs, never for a PDF.
+    assert skk(tmp_path, "init").returncode == 0
+    p12 = office_p12(tmp_path, "Kupang 2026", ends_days=500)
+    office = _start_with(tmp_path, p12)
+    companion = LetterSigner.from_pkcs12(office_p12(tmp_path, "SKK companion"), None)
+    holder = SimpleNamespace(
+        certificate_sha256=office,
+        jws_certificate_sha256=companion.certificate_sha256,
+        jws_certificate_pem=companion.certificate_pem,
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
+    with session_scope(make_sessionmaker(engine)) as session:
+        certificates.register_jws(session, holder)  # type: ignore[arg-type]
+    engine.dispose()
+
+    result = skk(tmp_path, "signing", "status", SKK_SIGNING_P12=str(p12))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{companion.certificate_sha256[:16]}  SKK companion (QR proofs only)\n" in result.stdout
+    assert f"{office[:16]}  Kupang 2026  <- current\n" in result.stdout

@@ -76,7 +76,7 @@ _SCHEMA = {
     },
 )
 async def jwks(request: Request, session: SessionDep) -> Response:
-    """A letter's QR code carries, after `#`, a compact JWS (ES256, or RS256 for an RSA key)
+    """A letter's QR code carries, after `#`, a compact JWS (ES256, or PS256 for an RSA key)
     over its number, holder, masked NIK, dates and token hash; check it against these keys.
     No API key; cacheable for an hour (`ETag`, `If-None-Match`)."""
     key_set = await session.run_sync(certificates.jwk_set)

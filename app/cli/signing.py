@@ -74,6 +74,7 @@ def signing_status() -> None:
         left = (row.not_after - now).days
         state = f"{left} days left" if left >= 0 else f"ENDED {-left} days ago"
         kind = " (development)" if row.development else ""
+        kind += " (QR proofs only)" if row.qr_only else ""
         click.echo(f"{row.sha256[:16]}  {row.subject}{kind}{marker}")
         click.echo(f"    issuer:   {row.issuer}")
         click.echo(

@@ -115,6 +115,9 @@ class BsreSigner:
         self._visible = visible
         self._companion = companion
         self.companion_certificate_pem = companion.certificate_pem
+        # The QR's JWS is the companion's: its certificate gives the `kid` and the JWK.
+        self.jws_certificate_pem = companion.certificate_pem
+        self.jws_certificate_sha256 = companion.certificate_sha256
         self.signatory = mask_nik(nik)
         self._client = httpx.Client(
             base_url=url.rstrip("/"),
@@ -198,6 +201,10 @@ class BsreSigner:
     def sign_bytes(self, data: bytes) -> bytes:
         """A raw signature by the office's companion key (BSrE signs PDFs only)."""
         return self._companion.sign_bytes(data)
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature by the companion key (an RSA one)."""
+        return self._companion.sign_bytes_pss(data)
 
     def verify_bytes(self, data: bytes, signature: bytes) -> bool:
         """Whether `signature` is the companion key's `sign_bytes` of `data`."""

@@ -9,8 +9,12 @@ with the paper: the letter's number, holder, masked NIK, dates, and a hash of th
 Claim names are one letter to keep the QR small: `n` number, `h` holder's name, `k` masked NIK,
 `i` issue date, `e` last valid day, `t` the token's SHA-256 truncated to 96 bits (base64url).
 
-Signed through the signer's `sign_bytes`, so a key in an HSM works the same: ES256 for an EC
-P-256 key; RS256 for an RSA key (`sign_bytes` is RSASSA-PKCS1-v1_5 with SHA-256).
+Signed through the signer, so a key in an HSM works the same: ES256 for an EC P-256 key
+(`sign_bytes`), PS256 for an RSA key (`sign_bytes_pss`, RSASSA-PSS). The key is the signer's JWS
+key (`jws_certificate_pem`): the signing key itself, or the companion key beside BSrE.
+
+RS256 proofs printed before PS256 (RSA keys signed RSASSA-PKCS1-v1_5) are still accepted for a
+key the set publishes as PS256: those letters stay valid until their last day.
 """
 
 from __future__ import annotations
@@ -39,16 +43,27 @@ from cryptography.hazmat.primitives.serialization import Encoding
 KID_HEX_CHARS = 8  # the kid: the first 32 bits of the certificate's SHA-256, in hex
 TOKEN_HASH_BYTES = 12  # 96 bits of SHA-256(token): ample against a forged match
 
+# RSASSA-PSS as PS256 has it (RFC 7518 section 3.5): MGF1 with SHA-256, a salt as long as the
+# hash. The signers' `sign_bytes_pss` use it.
+PSS_SALT_BYTES = 32
+PSS_SHA256 = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=PSS_SALT_BYTES)
+
 
 class JwsSigner(Protocol):
-    certificate_sha256: str
-    certificate_pem: bytes
+    # The key of the QR's JWS: the signing certificate's own, or a companion's (BSrE).
+    @property
+    def jws_certificate_sha256(self) -> str: ...
+
+    @property
+    def jws_certificate_pem(self) -> bytes: ...
 
     def sign_bytes(self, data: bytes) -> bytes: ...
 
+    def sign_bytes_pss(self, data: bytes) -> bytes: ...
+
 
 class UnsupportedKey(ValueError):
-    """The key is neither EC P-256 nor RSA: no JWS algorithm matches `sign_bytes`."""
+    """The key is neither EC P-256 nor RSA: no JWS algorithm matches the signer's."""
 
 
 def b64url(data: bytes) -> str:
@@ -91,12 +106,12 @@ def _certificate(pem: bytes) -> x509.Certificate:
 
 
 def jws_algorithm(certificate_pem: bytes) -> str:
-    """ES256 or RS256, from the certificate's key; UnsupportedKey for anything else."""
+    """ES256 or PS256, from the certificate's key; UnsupportedKey for anything else."""
     key = _certificate(certificate_pem).public_key()
     if isinstance(key, ec.EllipticCurvePublicKey) and isinstance(key.curve, ec.SECP256R1):
         return "ES256"
     if isinstance(key, rsa.RSAPublicKey):
-        return "RS256"
+        return "PS256"
     raise UnsupportedKey("the signing key is neither EC P-256 nor RSA; the QR carries no JWS")
 
 
@@ -105,19 +120,21 @@ class ProofNotVerified(ValueError):
 
 
 def sign_jws(signer: JwsSigner, claims: dict[str, str]) -> str:
-    """The compact JWS of `claims`, signed with the signer's key through `sign_bytes`, and
-    checked against the signer's certificate (ProofNotVerified) before it goes on paper."""
-    alg = jws_algorithm(signer.certificate_pem)
-    header = {"alg": alg, "kid": kid_of(signer.certificate_sha256)}
+    """The compact JWS of `claims`, signed with the signer's JWS key, and checked against that
+    key's certificate (ProofNotVerified) before it goes on paper."""
+    pem = signer.jws_certificate_pem
+    alg = jws_algorithm(pem)
+    header = {"alg": alg, "kid": kid_of(signer.jws_certificate_sha256)}
     signing_input = (
         b64url(json.dumps(header, separators=(",", ":")).encode())
         + "."
         + b64url(json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode())
     ).encode("ascii")
-    signature = signer.sign_bytes(signing_input)
     if alg == "ES256":
-        signature = _raw_ecdsa(signature)
-    if not _verifies(signer.certificate_pem, alg, signing_input, signature):
+        signature = _raw_ecdsa(signer.sign_bytes(signing_input))
+    else:
+        signature = signer.sign_bytes_pss(signing_input)
+    if not _verifies(pem, alg, signing_input, signature):
         # A wrong proof would make offline checkers refuse a genuine letter.
         raise ProofNotVerified("the signer's raw signature does not verify with its certificate")
     return f"{signing_input.decode('ascii')}.{b64url(signature)}"
@@ -141,8 +158,8 @@ def _verifies(certificate_pem: bytes, alg: str, data: bytes, signature: bytes) -
                 int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
             )
             key.verify(der, data, ec.ECDSA(hashes.SHA256()))
-        elif isinstance(key, rsa.RSAPublicKey) and alg == "RS256":
-            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, rsa.RSAPublicKey) and alg == "PS256":
+            key.verify(signature, data, PSS_SHA256, hashes.SHA256())
         else:
             return False
     except InvalidSignature:
@@ -222,6 +239,18 @@ class OfflineCheck:
         return self.outcome is Outcome.valid
 
 
+# What a proof's header may say for a key of the set, by the key's `alg`: an RSA key also
+# accepts the RS256 proofs it printed before PS256.
+ACCEPTED_ALGORITHMS: dict[object, tuple[str, ...]] = {
+    "ES256": ("ES256",),
+    "PS256": ("PS256", "RS256"),
+}
+
+
+def _without_alg(jwk: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in jwk.items() if name != "alg"}
+
+
 def split_qr_url(url: str) -> tuple[str, str, str] | None:
     """(base URL, token, JWS) of a letter's QR text, or None when it is not one."""
     parts = urlsplit(url.strip())
@@ -254,9 +283,10 @@ def check_qr_url(url: str, jwks: dict[str, Any], *, today: date) -> OfflineCheck
     if not keys:
         return OfflineCheck(Outcome.unknown_key, f"no key with kid {kid} in the key set", kid=kid)
     alg = header.get("alg")
-    if alg not in ("ES256", "RS256") or keys[0].get("alg") != alg:
+    if alg not in ACCEPTED_ALGORITHMS.get(keys[0].get("alg"), ()):
         return OfflineCheck(Outcome.signature_mismatch, f"algorithm {alg} is not the key's")
-    key_set = KeySet.import_key_set({"keys": keys})
+    # The algorithm is checked above; the key's own `alg` would hide it from an RS256 proof.
+    key_set = KeySet.import_key_set({"keys": [_without_alg(key) for key in keys]})
     try:
         signed = jws.deserialize_compact(compact, key_set, algorithms=[alg])
         claims = json.loads(signed.payload)

@@ -23,12 +23,17 @@ from asn1crypto import algos
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from pkcs11 import Attribute, Mechanism, ObjectClass
+from pkcs11 import MGF, Attribute, Mechanism, ObjectClass
 from pkcs11 import exceptions as p11
 from pyhanko.sign.pkcs11 import PKCS11Signer
 from pyhanko.sign.signers import Signer
 
-from app.documents.signing import LetterSigner, SigningKeyError, _PadesSignedAttributes
+from app.documents.offline_qr import PSS_SALT_BYTES
+from app.documents.signing import (
+    LetterSigner,
+    SigningKeyError,
+    _PadesSignedAttributes,
+)
 
 __all__ = ["Pkcs11LetterSigner"]
 
@@ -197,6 +202,20 @@ class Pkcs11LetterSigner(LetterSigner):
             return encode_dss_signature(r, s)
         with TOKEN_LOCK:
             return bytes(self._key.sign(data, mechanism=Mechanism.SHA256_RSA_PKCS))
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature by the token's RSA key (PS256: SHA-256, MGF1-SHA-256,
+        32-byte salt); SigningKeyError for an EC key."""
+        if self._is_ec:
+            raise SigningKeyError("only an RSA key signs with RSASSA-PSS")
+        with TOKEN_LOCK:
+            return bytes(
+                self._key.sign(
+                    data,
+                    mechanism=Mechanism.SHA256_RSA_PKCS_PSS,
+                    mechanism_param=(Mechanism.SHA256, MGF.SHA256, PSS_SALT_BYTES),
+                )
+            )
 
     def _thread_signer(self) -> Signer:
         # One pyHanko signer per thread (its caches are not thread-safe), all on the login

@@ -125,11 +125,13 @@ def _parse_report(raw: bytes) -> SignatureReport:
             "letter_number",
             "problem",
             "signed_at",
+            "timestamped_at",
         ):
             if data[name] is not None and not isinstance(data[name], str):
                 return failure_report(PROBLEM_LIMITS)
-        if data["signed_at"] is not None:
-            data["signed_at"] = dt.datetime.fromisoformat(data["signed_at"])
+        for name in ("signed_at", "timestamped_at"):
+            if data[name] is not None:
+                data[name] = dt.datetime.fromisoformat(data[name])
         return SignatureReport(**data)
     except ValueError:
         return failure_report(PROBLEM_LIMITS)
@@ -197,8 +199,9 @@ def _child_main() -> int:
     data = stdin.read(int(header["size"]))
     report = verify_pdf(data, trusted_certificates_sha256=header["trusted"])
     result = asdict(report)
-    if report.signed_at is not None:
-        result["signed_at"] = report.signed_at.isoformat()
+    for name in ("signed_at", "timestamped_at"):
+        if result[name] is not None:
+            result[name] = result[name].isoformat()
     sys.stdout.write(json.dumps(result))
     sys.stdout.flush()
     return 0

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from asn1crypto import cms, tsp
 from asn1crypto import pkcs12 as asn1_pkcs12
-from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -47,17 +47,23 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.attributes import CMSAttributeProvider, SignedAttributeProviderSpec
 from pyhanko.sign.fields import SigSeedSubFilter
-from pyhanko.sign.general import as_signing_certificate_v2
+from pyhanko.sign.general import as_signing_certificate_v2, extract_signer_info
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, Signer, SimpleSigner
 from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
-from pyhanko.sign.validation.generic_cms import validate_sig_integrity
+from pyhanko.sign.validation.generic_cms import (
+    compute_signature_tst_digest,
+    extract_certs_for_validation,
+    extract_tst_data,
+    validate_sig_integrity,
+)
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation.utils import DEFAULT_ALGORITHM_USAGE_POLICY
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from app.documents.offline_qr import PSS_SHA256
 from app.documents.render import INFO_KEY_LETTER_NUMBER, INFO_KEY_VERIFICATION_TOKEN
 
 __all__ = [
@@ -69,6 +75,7 @@ __all__ = [
     "SigningKeyError",
     "SigningUnavailable",
     "certificate_issuer",
+    "common_name",
     "create_development_key",
     "failure_report",
     "load_trust_roots",
@@ -249,7 +256,8 @@ class _PadesSignedAttributes(SignedAttributeProviderSpec):
         return [_SigningCertificateV2(self._der)]
 
 
-def _common_name(cert: x509.Certificate) -> str:
+def common_name(cert: x509.Certificate) -> str:
+    """The certificate's subject common name (its whole subject when it has none)."""
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.subject.rfc4514_string()
 
@@ -434,7 +442,7 @@ class LetterSigner:
         self.development = development
         self.certificate_sha256 = certificate.fingerprint(hashes.SHA256()).hex()
         self.certificate_pem = certificate.public_bytes(serialization.Encoding.PEM)
-        self.subject = _common_name(certificate)
+        self.subject = common_name(certificate)
         self.issuer = certificate_issuer(certificate)
         self.not_valid_after = certificate.not_valid_after_utc
         self._public_key = certificate.public_key()
@@ -466,11 +474,26 @@ class LetterSigner:
             else None
         )
 
+    @property
+    def jws_certificate_pem(self) -> bytes:
+        """The certificate of the key that signs the QR's JWS: the signing key's own."""
+        return self.certificate_pem
+
+    @property
+    def jws_certificate_sha256(self) -> str:
+        """The JWS key's certificate fingerprint (its `kid` is the first 8 hex digits)."""
+        return self.certificate_sha256
+
     def _thread_signer(self) -> Signer:
         raise NotImplementedError
 
     def sign_bytes(self, data: bytes) -> bytes:
         """A detached signature over raw bytes with the office's key (SHA-256; ECDSA or RSA)."""
+        raise NotImplementedError
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature over raw bytes (SHA-256, MGF1-SHA-256, 32-byte salt: the
+        JWS algorithm PS256); SigningKeyError for a key that is not RSA."""
         raise NotImplementedError
 
     def verify_bytes(self, data: bytes, signature: bytes) -> bool:
@@ -585,6 +608,13 @@ class Pkcs12LetterSigner(LetterSigner):
             return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
         raise SigningKeyError("the signing key is neither ECDSA nor RSA; it cannot sign raw data")
 
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        """An RSASSA-PSS signature over raw bytes (PS256); SigningKeyError for a key not RSA."""
+        key = self._private_key
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise SigningKeyError("only an RSA key signs with RSASSA-PSS")
+        return key.sign(data, PSS_SHA256, hashes.SHA256())
+
     def _thread_signer(self) -> Signer:
         # pyHanko signer objects carry lazily-filled caches and are not safe to
         # share between threads; one signer per thread is cheap because it
@@ -622,6 +652,9 @@ class SignatureReport:
     verification_token: str | None
     letter_number: str | None
     problem: str | None
+    # The time a TSA's token on the signature vouches for (RFC 3161), when there is one, intact
+    # and over this signature: unlike signed_at, not the signer's own word.
+    timestamped_at: dt.datetime | None = None
 
     @property
     def valid(self) -> bool:
@@ -664,6 +697,39 @@ def _signed_info(reader: PdfFileReader, revision: int) -> object:
     return info
 
 
+def _timestamped_at(signer_info: cms.SignerInfo) -> dt.datetime | None:
+    """The time of the signature's timestamp token: None without one, or when the token is
+    unreadable, not intact or does not stamp this very signature (the trust decision then
+    falls back to the signing time; the TSA's identity is not checked)."""
+    try:
+        token = extract_tst_data(signer_info)
+        if token is None:
+            return None
+        content = token["encap_content_info"]["content"]
+        info = content.parsed
+        if info["message_imprint"]["hashed_message"].native != compute_signature_tst_digest(
+            signer_info
+        ):
+            return None
+        tsa_info = extract_signer_info(token)
+        digest = hashlib.new(tsa_info["digest_algorithm"]["algorithm"].native, bytes(content))
+        digest_ok, signature_ok = validate_sig_integrity(
+            tsa_info,
+            extract_certs_for_validation(token).signer_cert,
+            expected_content_type="tst_info",
+            actual_digest=digest.digest(),
+            algorithm_usage_policy=DEFAULT_ALGORITHM_USAGE_POLICY,
+        )
+        moment: dt.datetime = info["gen_time"].native
+    except MemoryError:
+        raise
+    except Exception:
+        # A token without the TSA's certificate, or one this parser cannot read: the letter's
+        # own signature is still checked as it would be without a token.
+        return None
+    return moment if digest_ok and signature_ok else None
+
+
 def _looks_like_pdf(data: bytes) -> bool:
     # The spec lets the header sit within the first 1024 bytes.
     return b"%PDF-" in data[:1024]
@@ -695,6 +761,7 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         fingerprint = hashlib.sha256(cert.dump()).hexdigest()
         subject = cert.subject.native.get("common_name") or cert.subject.human_friendly
         signed_at = sig.self_reported_timestamp
+        timestamped_at = _timestamped_at(sig.signer_info)
         sig.compute_integrity_info(skip_diff=True)
         digest_ok, signature_ok = validate_sig_integrity(
             sig.signer_info,
@@ -735,4 +802,5 @@ def verify_pdf(data: bytes, *, trusted_certificates_sha256: Collection[str]) -> 
         verification_token=_info_text(info, INFO_KEY_VERIFICATION_TOKEN),
         letter_number=_info_text(info, INFO_KEY_LETTER_NUMBER),
         problem=problem,
+        timestamped_at=timestamped_at,
     )

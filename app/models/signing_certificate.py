@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String, Text
+from sqlalchemy import Boolean, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -27,6 +27,9 @@ class SigningCertificate(Base):
     not_after: Mapped[datetime] = mapped_column(UtcDateTime)
     certificate_pem: Mapped[str] = mapped_column(Text)
     development: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A key that signs the QR's offline proof (JWS) only, never a letter's PDF: the companion
+    # key beside BSrE. Published in the JWK Set; a PDF signed with it is not the office's.
+    qr_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # The first and the latest letter signed with it; NULL until one is.
     first_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

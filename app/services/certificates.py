@@ -28,6 +28,7 @@ from app.documents.offline_qr import (
     public_jwk,
     sign_jws,
 )
+from app.documents.signing import certificate_issuer, common_name
 from app.domain.masking import mask_nik
 from app.models import Letter, SigningCertificate
 from app.models._types import utcnow
@@ -38,11 +39,21 @@ log = logging.getLogger("app.certificates")
 class CertificateHolder(Protocol):
     certificate_sha256: str
     certificate_pem: bytes
+
+    # The key of the QR's JWS: the signing certificate's own, or a companion's (BSrE).
+    @property
+    def jws_certificate_sha256(self) -> str: ...
+
+    @property
+    def jws_certificate_pem(self) -> bytes: ...
+
     subject: str
     issuer: str
     development: bool
 
     def sign_bytes(self, data: bytes) -> bytes: ...
+
+    def sign_bytes_pss(self, data: bytes) -> bytes: ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class CertificateFacts:
     not_after: datetime
     certificate_pem: str
     development: bool
+    qr_only: bool = False
 
 
 def certificate_facts(signer: CertificateHolder) -> CertificateFacts:
@@ -72,9 +84,44 @@ def certificate_facts(signer: CertificateHolder) -> CertificateFacts:
     )
 
 
+def jws_certificate_facts(signer: CertificateHolder) -> CertificateFacts:
+    """The table's row for the key that signs the QR's proofs only (a companion key)."""
+    cert = x509.load_pem_x509_certificate(signer.jws_certificate_pem)
+    return CertificateFacts(
+        sha256=signer.jws_certificate_sha256.lower(),
+        subject=common_name(cert),
+        issuer=certificate_issuer(cert),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        certificate_pem=signer.jws_certificate_pem.decode("ascii"),
+        development=False,
+        qr_only=True,
+    )
+
+
 def register(session: Session, signer: CertificateHolder, *, now: datetime | None = None) -> None:
-    """Record the signer's certificate unless it is known; safe when workers start together."""
+    """Record the signer's certificate unless it is known; safe when workers start together.
+    A certificate known as a QR-only key (a former companion) signs letters from now on."""
     facts = certificate_facts(signer)
+    _insert(session, facts, now=now)
+    session.execute(
+        update(SigningCertificate)
+        .where(SigningCertificate.sha256 == facts.sha256, SigningCertificate.qr_only)
+        .values(qr_only=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def register_jws(
+    session: Session, signer: CertificateHolder, *, now: datetime | None = None
+) -> None:
+    """Record the key of the QR's proofs when it is not the signing certificate, as QR-only
+    (a certificate already known as a letter signer stays one)."""
+    if signer.jws_certificate_sha256.lower() != signer.certificate_sha256.lower():
+        _insert(session, jws_certificate_facts(signer), now=now)
+
+
+def _insert(session: Session, facts: CertificateFacts, *, now: datetime | None) -> None:
     session.execute(
         dialect_insert(session)(SigningCertificate)
         .values(
@@ -85,6 +132,7 @@ def register(session: Session, signer: CertificateHolder, *, now: datetime | Non
             not_after=facts.not_after,
             certificate_pem=facts.certificate_pem,
             development=facts.development,
+            qr_only=facts.qr_only,
             registered_at=now or utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["sha256"])
@@ -97,6 +145,7 @@ def register_at_start(make_session: sessionmaker[Session], signer: CertificateHo
     try:
         with session_scope(make_session) as session:
             register(session, signer)
+            register_jws(session, signer)
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         log.warning("the signing certificate could not be recorded at start: %s", reason)
@@ -121,8 +170,10 @@ def record_use(
         .execution_options(synchronize_session=False)
     )
     if session.execute(stamp).rowcount == 0:  # type: ignore[attr-defined]
-        # Not recorded at start (the database was not ready then): record it now.
+        # Not recorded at start (the database was not ready then): record it now, and the
+        # key of the QR's proofs with it (the JWK Set must offer it).
         register(session, signer, now=now)
+        register_jws(session, signer, now=now)
         session.execute(stamp)
 
 
@@ -152,7 +203,7 @@ def qr_url(
     except (UnsupportedKey, ProofNotVerified, NotImplementedError) as exc:
         # A signer that cannot sign raw bytes, or not verifiably, or a key with no JWS
         # algorithm here: the letter keeps its online QR.
-        _warn_once(signer.certificate_sha256, str(exc) or type(exc).__name__)
+        _warn_once(signer.jws_certificate_sha256, str(exc) or type(exc).__name__)
         return url
 
 
@@ -178,8 +229,10 @@ def find(session: Session, sha256: str) -> SigningCertificate | None:
 
 
 def known_fingerprints(session: Session) -> list[str]:
-    """The fingerprints of every recorded certificate."""
-    return list(session.scalars(select(SigningCertificate.sha256)))
+    """The fingerprints of every recorded certificate that signs letters (not QR-only)."""
+    return list(
+        session.scalars(select(SigningCertificate.sha256).where(~SigningCertificate.qr_only))
+    )
 
 
 def valid_at(certificate: SigningCertificate, moment: datetime) -> bool:
@@ -194,8 +247,9 @@ def trusted_for(
     recorded_sha256: str | None = None,
 ) -> bool:
     """Whether a recorded certificate vouches for a letter signed at every one of `moments`
-    (the signature's own time, the letter's issued_at), and is the one the letter names."""
-    if certificate is None:
+    (the signature's own time, the letter's issued_at), and is the one the letter names; a
+    QR-only key vouches for no PDF."""
+    if certificate is None or certificate.qr_only:
         return False
     if recorded_sha256 is not None and recorded_sha256 != certificate.sha256:
         return False

@@ -271,9 +271,9 @@ def _within_validity(
     certificate signed outside its validity or is not the one the letter records.
 
     A certificate in the settings' hand-kept list is trusted as it is (it predates the
-    table); a recorded one only for a signature made, by its own time and by the letter's
-    issued_at, while it was valid: a key kept after its certificate ended cannot vouch for
-    new files.
+    table); a recorded one only for a signature made, by its timestamp (else its own time)
+    and by the letter's issued_at, while it was valid: a key kept after its certificate ended
+    cannot vouch for new files.
     """
     fingerprint = report.signer_certificate_sha256
     if not report.valid or fingerprint is None:
@@ -283,7 +283,9 @@ def _within_validity(
     certificate = certificates.find(session, fingerprint)
     if certificate is None and fingerprint == office_certificate_sha256.lower():
         return report, letter  # today's key, not recorded yet (the database was not ready)
-    moments = [m for m in (report.signed_at, letter.issued_at if letter else None) if m]
+    # A TSA's timestamp says when the signature existed; the signing time is the signer's word.
+    signed = report.timestamped_at or report.signed_at
+    moments = [m for m in (signed, letter.issued_at if letter else None) if m]
     recorded = letter.signing_certificate_sha256 if letter is not None else None
     if certificates.trusted_for(certificate, moments=moments, recorded_sha256=recorded):
         return report, letter

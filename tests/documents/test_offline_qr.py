@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 from joserfc import jws
 from joserfc.jwk import KeySet
 
@@ -26,7 +29,7 @@ from app.documents.offline_qr import (
     token_hash,
 )
 from app.documents.render import _qr_modules, qr_print_size, render_letter
-from app.documents.signing import LetterSigner
+from app.documents.signing import LetterSigner, SigningKeyError
 from app.services.certificates import qr_url
 from tests.certificates import office_p12
 from tests.documents.conftest import BASE_CONTENT
@@ -61,7 +64,7 @@ def _jwks(*signers: LetterSigner) -> dict[str, Any]:
     return {"keys": [public_jwk(s.certificate_pem, s.certificate_sha256) for s in signers]}
 
 
-@pytest.mark.parametrize(("which", "alg"), [("signer", "ES256"), ("rsa_signer", "RS256")])
+@pytest.mark.parametrize(("which", "alg"), [("signer", "ES256"), ("rsa_signer", "PS256")])
 def test_an_independent_jose_library_accepts_the_jws(
     request: pytest.FixtureRequest, which: str, alg: str
 ) -> None:
@@ -74,6 +77,70 @@ def test_an_independent_jose_library_accepts_the_jws(
     jwk = _jwks(signer)["keys"][0]
     assert jwk["alg"] == alg and jwk["use"] == "sig"
     assert jwk["kid"] == signer.certificate_sha256[:8]
+
+
+def test_an_rsa_key_signs_pss_with_sha256_and_a_32_byte_salt(rsa_signer: LetterSigner) -> None:
+    signature = rsa_signer.sign_bytes_pss(b"data")
+    public = rsa_signer._public_key
+    public.verify(  # type: ignore[union-attr, call-arg]
+        signature,
+        b"data",
+        padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32),
+        hashes.SHA256(),
+    )
+    with pytest.raises(InvalidSignature):
+        public.verify(  # type: ignore[union-attr, call-arg]
+            signature,
+            b"data",
+            padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=20),
+            hashes.SHA256(),
+        )
+    assert signature != rsa_signer.sign_bytes_pss(b"data")  # a fresh salt each time
+
+
+def test_an_ec_key_has_no_pss_signature(signer: LetterSigner) -> None:
+    with pytest.raises(SigningKeyError):
+        signer.sign_bytes_pss(b"data")
+
+
+def _rs256_proof(signer: LetterSigner) -> str:
+    """A proof as RSA keys printed it before PS256: RSASSA-PKCS1-v1_5 over the same input."""
+    header = {"alg": "RS256", "kid": kid_of(signer.certificate_sha256)}
+    signing_input = (
+        b64url(json.dumps(header, separators=(",", ":")).encode())
+        + "."
+        + b64url(json.dumps(_claims(), separators=(",", ":")).encode())
+    )
+    return f"{signing_input}.{b64url(signer.sign_bytes(signing_input.encode()))}"
+
+
+def test_rs256_proofs_printed_before_ps256_still_verify(rsa_signer: LetterSigner) -> None:
+    key_set = _jwks(rsa_signer)
+    assert key_set["keys"][0]["alg"] == "PS256"
+    old = check_qr_url(f"{BASE}/v/{TOKEN}#{_rs256_proof(rsa_signer)}", key_set, today=TODAY)
+    assert old.outcome is Outcome.valid, old
+    # A PSS signature under an RS256 header, or the reverse, is refused.
+    _, payload, pss = sign_jws(rsa_signer, _claims()).split(".")
+    rs256_header = _rs256_proof(rsa_signer).split(".")[0]
+    swapped = f"{BASE}/v/{TOKEN}#{rs256_header}.{payload}.{pss}"
+    assert check_qr_url(swapped, key_set, today=TODAY).outcome is Outcome.signature_mismatch
+    ps256_header = b64url(
+        json.dumps({"alg": "PS256", "kid": kid_of(rsa_signer.certificate_sha256)}).encode()
+    )
+    pkcs1 = _rs256_proof(rsa_signer).split(".")[2]
+    reverse = f"{BASE}/v/{TOKEN}#{ps256_header}.{payload}.{pkcs1}"
+    assert check_qr_url(reverse, key_set, today=TODAY).outcome is Outcome.signature_mismatch
+
+
+def test_an_ec_key_accepts_no_rsa_algorithm(signer: LetterSigner) -> None:
+    for alg in ("RS256", "PS256"):
+        url = f"{BASE}/v/{TOKEN}#{_header(alg, signer)}.e30.AA"
+        check = check_qr_url(url, _jwks(signer), today=TODAY)
+        assert check.outcome is Outcome.signature_mismatch and alg in check.reason
+
+
+def _header(alg: str, signer: LetterSigner) -> str:
+    return b64url(json.dumps({"alg": alg, "kid": kid_of(signer.certificate_sha256)}).encode())
 
 
 def test_the_token_hash_is_96_bits_of_sha256() -> None:
@@ -134,7 +201,7 @@ def test_valid_then_every_kind_of_refusal(signer: LetterSigner, other_signer: Le
 def test_an_algorithm_swap_in_the_header_is_refused(signer: LetterSigner) -> None:
     compact = sign_jws(signer, _claims())
     _, payload, signature = compact.split(".")
-    for alg in ("none", "HS256", "RS256"):
+    for alg in ("none", "HS256", "RS256", "PS256"):
         header = b64url(json.dumps({"alg": alg, "kid": kid_of(signer.certificate_sha256)}).encode())
         url = f"{BASE}/v/{TOKEN}#{header}.{payload}.{signature}"
         assert check_qr_url(url, _jwks(signer), today=TODAY).outcome is (Outcome.signature_mismatch)
@@ -203,9 +270,12 @@ class _TokenLikeSigner:
     """The session's key answering `sign_bytes` as a PKCS#11 token does: raw r || s."""
 
     def __init__(self, signer: LetterSigner) -> None:
-        self.certificate_sha256 = signer.certificate_sha256
-        self.certificate_pem = signer.certificate_pem
+        self.certificate_sha256 = self.jws_certificate_sha256 = signer.certificate_sha256
+        self.certificate_pem = self.jws_certificate_pem = signer.certificate_pem
         self._signer = signer
+
+    def sign_bytes_pss(self, data: bytes) -> bytes:
+        return self._signer.sign_bytes_pss(data)
 
     def sign_bytes(self, data: bytes) -> bytes:
         from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature

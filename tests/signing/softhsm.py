@@ -10,7 +10,8 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 from cryptography.x509.oid import NameOID
 
 SOFTHSM_MODULES = (
@@ -20,6 +21,7 @@ SOFTHSM_MODULES = (
 )
 TOKEN_LABEL = "skk-office"
 KEY_LABEL = "skk-signing"
+RSA_KEY_LABEL = "skk-signing-rsa"  # an RSA key beside it (PS256 proofs through the token)
 USER_PIN = "246810"
 SO_PIN = "13579111"
 
@@ -43,7 +45,7 @@ class SoftHsmToken:
         return {**os.environ, "SOFTHSM2_CONF": str(self.conf)}
 
 
-def _office_certificate(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
+def _office_certificate(key: CertificateIssuerPrivateKeyTypes) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kepala Dinas (token)")])
     now = dt.datetime.now(dt.UTC)
     return (
@@ -59,7 +61,8 @@ def _office_certificate(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
 
 
 def make_softhsm_token(root: Path) -> SoftHsmToken:
-    """A fresh SoftHSM2 token in root holding an ECDSA P-256 key and its certificate.
+    """A fresh SoftHSM2 token in root holding an ECDSA P-256 key and its certificate (and an
+    RSA one under RSA_KEY_LABEL).
 
     SoftHSM reads SOFTHSM2_CONF once per process, when the module is first loaded: the
     variable is set for the whole process, before anything loads it.
@@ -75,34 +78,43 @@ def make_softhsm_token(root: Path) -> SoftHsmToken:
         subprocess.run(["softhsm2-util", *args], check=True, capture_output=True, timeout=60)
 
     util("--init-token", "--free", "--label", TOKEN_LABEL, "--pin", USER_PIN, "--so-pin", SO_PIN)
-    key = ec.generate_private_key(ec.SECP256R1())
-    pem = root / "key.pem"
-    pem.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+    certificate = None
+    keys: list[tuple[str, str, CertificateIssuerPrivateKeyTypes]] = [
+        (KEY_LABEL, "01", ec.generate_private_key(ec.SECP256R1())),
+        (RSA_KEY_LABEL, "02", rsa.generate_private_key(65537, 2048)),
+    ]
+    for label, key_id, key in keys:
+        pem = root / "key.pem"
+        pem.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
-    )
-    util(
-        "--import",
-        str(pem),
-        "--token",
-        TOKEN_LABEL,
-        "--label",
-        KEY_LABEL,
-        "--id",
-        "01",
-        "--pin",
-        USER_PIN,
-    )
-    pem.unlink()
-    certificate = _office_certificate(key)
-    _store_certificate(module, certificate)
+        util(
+            "--import",
+            str(pem),
+            "--token",
+            TOKEN_LABEL,
+            "--label",
+            label,
+            "--id",
+            key_id,
+            "--pin",
+            USER_PIN,
+        )
+        pem.unlink()
+        stored = _office_certificate(key)
+        _store_certificate(module, stored, label=label, key_id=bytes.fromhex(key_id))
+        certificate = certificate or stored
+    assert certificate is not None
     return SoftHsmToken(module=module, conf=conf, certificate=certificate)
 
 
-def _store_certificate(module: Path, certificate: x509.Certificate) -> None:
+def _store_certificate(
+    module: Path, certificate: x509.Certificate, *, label: str, key_id: bytes
+) -> None:
     """Put the certificate on the token next to its key (same label and ID)."""
     import pkcs11
     from pkcs11 import Attribute, CertificateType, ObjectClass
@@ -114,8 +126,8 @@ def _store_certificate(module: Path, certificate: x509.Certificate) -> None:
                 Attribute.CLASS: ObjectClass.CERTIFICATE,
                 Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
                 Attribute.TOKEN: True,
-                Attribute.LABEL: KEY_LABEL,
-                Attribute.ID: b"\x01",
+                Attribute.LABEL: label,
+                Attribute.ID: key_id,
                 Attribute.SUBJECT: certificate.subject.public_bytes(),
                 Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
             }

@@ -8,23 +8,28 @@ import logging
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.config import Settings
 from app.db import session_scope
 from app.documents import bsre_signer
 from app.documents.bsre_signer import _tiny_pdf
+from app.documents.offline_qr import Outcome, check_qr_url
 from app.documents.signing import SigningKeyError, verify_pdf
 from app.errors import BadGateway, ServiceUnavailable
 from app.main import create_app
-from app.models import Letter, LetterReservation
-from app.services.signer import load_bsre_signer, load_signer
+from app.models import Letter, LetterReservation, SigningCertificate
+from app.services import certificates
+from app.services.signer import companion_key_path, load_bsre_signer, load_signer
+from tests.api.test_key_rotation import _unsigned
 from tests.factories import issue_http, register_http
+from tests.qr_scan import needs_zbar, scan_pdf
 from tests.signing.bsre_standin import STANDIN_NIK, STANDIN_PASSPHRASE, StandIn, running
 
 
@@ -153,6 +158,81 @@ def test_a_letter_signed_by_bsre_is_genuine_on_upload(bsre_client, keys, standin
     body = upload.json()
     assert body["outcome"] == "genuine", body
     assert body["signer_certificate_sha256"] == standin.signer.certificate_sha256
+
+
+@needs_zbar
+def test_a_bsre_letter_carries_an_offline_proof_by_the_companion_key(
+    bsre_client, keys, standin, tmp_path: Path
+) -> None:
+    resident = register_http(bsre_client, keys.operator)
+    response = issue_http(bsre_client, keys.operator, resident["nik"])
+    assert response.status_code == 201, response.text
+    letter = response.json()
+    pdf = bsre_client.get(f"/api/v1/letters/{letter['id']}/pdf", headers=keys.operator).content
+    (text,) = scan_pdf(pdf, tmp_path)
+    assert text.startswith(letter["verification_url"] + "#")
+    key_set = bsre_client.get("/.well-known/jwks.json").json()
+    check = check_qr_url(text, key_set, today=date.fromisoformat(letter["valid_from"]))
+    assert check.outcome is Outcome.valid, check
+    signer = bsre_client.app.state.signer
+    assert check.kid == signer.jws_certificate_sha256[:8] != signer.certificate_sha256[:8]
+    assert signer.jws_certificate_pem == signer.companion_certificate_pem
+    # Both keys are published: the BSrE certificate's and the companion's.
+    assert {key["kid"] for key in key_set["keys"]} == {
+        signer.certificate_sha256[:8],
+        signer.jws_certificate_sha256[:8],
+    }
+
+
+def test_the_companion_key_is_recorded_for_qr_proofs_only(
+    bsre_client, keys, standin, sessionmaker_
+) -> None:
+    signer = bsre_client.app.state.signer
+    with session_scope(sessionmaker_) as session:
+        rows = {row.sha256: row for row in session.scalars(select(SigningCertificate))}
+        assert rows[signer.jws_certificate_sha256].qr_only is True
+        assert rows[signer.certificate_sha256].qr_only is False
+        assert certificates.known_fingerprints(session) == [signer.certificate_sha256]
+
+    # A letter's content, token and all, signed with the companion key is not the office's.
+    resident = register_http(bsre_client, keys.operator)
+    letter = issue_http(bsre_client, keys.operator, resident["nik"]).json()
+    genuine = bsre_client.get(f"/api/v1/letters/{letter['id']}/pdf", headers=keys.operator)
+    forged = signer._companion.sign(_unsigned(genuine.content))
+    upload = bsre_client.post(
+        "/api/v1/verify", content=forged, headers={"Content-Type": "application/pdf"}
+    )
+    body = upload.json()
+    assert body["outcome"] == "untrusted_signer", body
+    assert body["genuine"] is False and body["letter"] is None
+    assert body["signer_certificate_sha256"] == signer.jws_certificate_sha256
+
+
+def test_keys_not_recorded_at_start_are_recorded_with_the_first_letter(
+    bsre_client, keys, standin, sessionmaker_
+) -> None:
+    signer = bsre_client.app.state.signer
+    with session_scope(sessionmaker_) as session:  # as if the database was not ready at start
+        session.execute(delete(SigningCertificate))
+    resident = register_http(bsre_client, keys.operator)
+    assert issue_http(bsre_client, keys.operator, resident["nik"]).status_code == 201
+    with session_scope(sessionmaker_) as session:
+        rows = {row.sha256: row.qr_only for row in session.scalars(select(SigningCertificate))}
+    assert rows == {signer.certificate_sha256: False, signer.jws_certificate_sha256: True}
+
+
+def test_a_former_companion_key_signs_letters_once_it_is_the_signer(
+    bsre, standin, sessionmaker_
+) -> None:
+    with TestClient(create_app(bsre), raise_server_exceptions=False) as client:
+        companion = client.app.state.signer._companion
+    local = bsre.model_copy(update={"signer": "pkcs12", "signing_p12": companion_key_path(bsre)})
+    with TestClient(create_app(local), raise_server_exceptions=False):
+        pass
+    with session_scope(sessionmaker_) as session:
+        row = certificates.find(session, companion.certificate_sha256)
+        assert row is not None and row.qr_only is False
+        assert companion.certificate_sha256 in certificates.known_fingerprints(session)
 
 
 @pytest.mark.skipif(

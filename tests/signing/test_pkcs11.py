@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,16 +10,21 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+from joserfc import jws
+from joserfc.jwk import KeySet
 
 from app.config import Settings
+from app.documents.offline_qr import public_jwk, sign_jws
 from app.documents.signing import SigningKeyError, verify_pdf
 from app.services.signer import load_signer
 from tests.documents.test_pdfsig import pdfsig
 from tests.factories import issue_http, register_http
 
 from .conftest import require_tool
-from .softhsm import KEY_LABEL, TOKEN_LABEL, USER_PIN, SoftHsmToken
+from .softhsm import KEY_LABEL, RSA_KEY_LABEL, TOKEN_LABEL, USER_PIN, SoftHsmToken
 
 
 def _pkcs11(settings: Settings, token: SoftHsmToken, **overrides: object) -> Settings:
@@ -79,6 +85,24 @@ def test_sign_bytes_through_the_token_verifies_and_is_bound_to_the_data(token_se
     assert not signer.verify_bytes(b"checkpoint 2", signature)
 
 
+def test_an_rsa_key_in_the_token_signs_the_qr_proof_as_ps256(token_settings) -> None:
+    signer = load_signer(token_settings.model_copy(update={"pkcs11_key_label": RSA_KEY_LABEL}))
+    signature = signer.sign_bytes_pss(b"proof")
+    public = x509.load_pem_x509_certificate(signer.certificate_pem).public_key()
+    pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+    public.verify(signature, b"proof", pss, hashes.SHA256())  # type: ignore[union-attr, call-arg]
+    claims = {"n": "470/0001/Disdukcapil/XI/2026", "t": "bFn547LvQRC-0B0q"}
+    compact = sign_jws(signer, claims)
+    jwk = public_jwk(signer.certificate_pem, signer.certificate_sha256)
+    checked = jws.deserialize_compact(
+        compact, KeySet.import_key_set({"keys": [jwk]}), algorithms=["PS256"]
+    )
+    assert checked.headers()["alg"] == "PS256" and json.loads(checked.payload) == claims
+    # The EC key has no PSS.
+    with pytest.raises(SigningKeyError):
+        load_signer(token_settings).sign_bytes_pss(b"proof")
+
+
 def test_signing_from_many_threads_at_once(token_settings, sample_unsigned_pdf) -> None:
     # Letters and checkpoint signatures at once from a pool, as the service does: a module
     # initialised for one thread at a time corrupted its memory here without the lock.
@@ -131,6 +155,7 @@ def test_the_pin_can_come_from_a_file(token_settings, tmp_path) -> None:
 _START = """
 import sys
 from app.config import Settings
+from app.documents.offline_qr import public_jwk, sign_jws
 from app.documents.signing import SigningKeyError
 from app.services.signer import load_signer
 try:
@@ -171,6 +196,13 @@ def test_a_signer_this_version_lacks_stops_the_start(tmp_path, monkeypatch) -> N
     from app.services import signer as signer_module
 
     monkeypatch.delitem(signer_module._LOADERS, "bsre", raising=False)
-    settings = Settings(data_dir=tmp_path, signer="bsre", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        signer="bsre",
+        bsre_url="http://127.0.0.1:9",
+        bsre_nik="5371041208800001",
+        bsre_passphrase="unused",
+        _env_file=None,
+    )
     with pytest.raises(SigningKeyError, match="SKK_SIGNER=bsre is not available"):
         load_signer(settings)
