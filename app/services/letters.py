@@ -639,6 +639,8 @@ def _search_clause(text: str) -> ColumnElement[bool]:
     if search is None:
         return true()
     if search.kind == "nik_end":
+        if len(search.value) == 16:
+            return Letter.resident_nik == search.value
         return Letter.resident_nik.endswith(search.value, autoescape=True)
     if search.kind == "nik_mask":
         # Digits and `_` only: nothing in the pattern needs escaping.
