@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select, update
 
 from app.db import session_scope
-from app.domain.letters import LetterSearch, parse_letter_search
 from app.models import AuditEvent, Letter
 from tests.factories import OTHER_KELURAHAN, issue_http, nik_for, register_http
 
@@ -27,27 +26,6 @@ def _names(client, headers, **params) -> list[str]:  # type: ignore[no-untyped-d
     response = client.get(URL, params=params, headers=headers)
     assert response.status_code == 200, response.text
     return [item["resident_name"] for item in response.json()["items"]]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("  ", None),
-        ("0001", LetterSearch("nik_end", "0001")),
-        ("5371 0441 0890 0001", LetterSearch("nik_end", "5371044108900001")),
-        ("537104******0001", LetterSearch("nik_mask", "537104******0001")),
-        ("537104-******-0001", LetterSearch("nik_mask", "537104******0001")),
-        # Not 16 characters: a name, not a NIK pattern.
-        ("537104****0001", LetterSearch("name", "537104****0001")),
-        ("Maria  NDUN", LetterSearch("name", "maria ndun")),
-        # More than 16 digits is not a NIK's end.
-        ("1" * 17, LetterSearch("name", "1" * 17)),
-    ],
-)
-def test_a_search_text_is_read_as_a_name_a_nik_end_or_a_masked_nik(
-    text: str, expected: LetterSearch | None
-) -> None:
-    assert parse_letter_search(text) == expected
 
 
 def test_search_by_name_masked_nik_and_last_digits(client, keys) -> None:  # type: ignore[no-untyped-def]
