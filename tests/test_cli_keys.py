@@ -149,6 +149,7 @@ def test_create_with_a_printout_whose_qr_opens_the_sign_in_page_with_the_key(
     assert created.exit_code == 0, created.output
     secret = created.stdout.strip()
     assert "printout written" in created.stderr and secret not in created.stderr
+    assert "https" not in created.stderr  # no warning: the address is https
     pdf = printout.read_bytes()
     assert scan_pdf(pdf, tmp_path) == [f"https://skk.kupangkota.go.id/office/sign-in#key={secret}"]
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -166,4 +167,17 @@ def test_a_printout_that_cannot_be_written_leaves_no_key(skk: Skk, tmp_path: Pat
     )  # fmt: skip
     assert created.exit_code != 0
     assert "cannot write the printout" in created.output
+    assert "warning" not in created.output
     assert _rows(tmp_path, "SELECT count(*) FROM api_keys") == [(0,)]
+
+
+def test_a_printout_for_a_plain_http_address_is_warned_about(
+    skk: Skk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKK_PUBLIC_BASE_URL", "http://192.168.1.10:8000")
+    created = skk(
+        "keys", "create", "--role", "operator", "--name", "Loket 3",
+        "--printout", str(tmp_path / "kunci.pdf"),
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "warning: its QR code opens http://192.168.1.10:8000" in created.stderr

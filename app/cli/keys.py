@@ -122,6 +122,14 @@ def keys_create(
         click.echo(f"the key works until {_when(expires_at)}", err=True)
     if printout is not None:
         click.echo(f"printout written to {printout}: it holds the key, keep it safe", err=True)
+        base = get_settings().public_base_url
+        if not base.startswith("https://"):
+            # The key would then travel to the sign-in page without TLS.
+            click.echo(
+                f"warning: its QR code opens {base}, not an https:// address; "
+                "set SKK_PUBLIC_BASE_URL to the office's https address",
+                err=True,
+            )
     click.echo(secret)
 
 

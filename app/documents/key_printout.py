@@ -61,6 +61,25 @@ def _line(c: rl_canvas.Canvas, x: float, y: float, label: str, value: str) -> fl
     return y - 4
 
 
+WARNING_ID = (
+    "Simpan seperti kata sandi: siapa pun yang memegang kertas ini dapat masuk sebagai "
+    "pemegang kunci. Bila hilang, minta admin mencabut kunci ini (skk keys revoke)."
+)
+WARNING_EN = (
+    "Keep it like a password: whoever holds this paper can sign in as the key's holder. "
+    "If it is lost, ask an admin to revoke the key (skk keys revoke)."
+)
+
+
+def _paragraph(c: rl_canvas.Canvas, y: float, font: str, size: float, text: str) -> float:
+    """`text` wrapped to the page's width from `y` down; returns the next line's baseline."""
+    c.setFont(font, size)
+    for part in simpleSplit(text, font, size, A4[0] - 2 * MARGIN):
+        c.drawString(MARGIN, y, part)
+        y -= size * 1.3
+    return y
+
+
 def render_key_printout(printout: KeyPrintout) -> bytes:
     """The one-page PDF handed to the clerk who holds the key."""
     _ensure_fonts()
@@ -115,20 +134,8 @@ def render_key_printout(printout: KeyPrintout) -> bytes:
     c.setFont("Courier-Bold", 11)
     c.drawString(MARGIN, y, printout.secret)
     y -= 30
-    c.setFont(_BOLD, 10)
-    for line in (
-        "Simpan seperti kata sandi: siapa pun yang memegang kertas ini dapat masuk sebagai",
-        "pemegang kunci. Bila hilang, minta admin mencabut kunci ini (skk keys revoke).",
-    ):
-        c.drawString(MARGIN, y, line)
-        y -= 13
-    c.setFont(_REGULAR, 9)
-    for line in (
-        "Keep it like a password: whoever holds this paper can sign in as the key's holder.",
-        "If it is lost, ask an admin to revoke the key (skk keys revoke).",
-    ):
-        c.drawString(MARGIN, y, line)
-        y -= 12
+    y = _paragraph(c, y, _BOLD, 10, WARNING_ID)
+    _paragraph(c, y, _REGULAR, 9, WARNING_EN)
     c.showPage()
     c.save()
     return buffer.getvalue()
