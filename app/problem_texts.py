@@ -336,6 +336,10 @@ PROBLEM_TEXTS: dict[str, tuple[str, str]] = {
         "occurred_at is in the future",
     ),
     "validation_error.nik": ("NIK di {where}: {reason}", "NIK in the {where}: {reason}"),
+    "validation_error.search_too_long": (
+        "q: teks pencarian paling banyak {most} karakter",
+        "q: a search text has at most {most} characters",
+    ),
     "validation_error.file_missing": (
         "file: lampirkan {what} pada field multipart `file`",
         "file: attach {what} in the multipart field `file`",

@@ -3,7 +3,8 @@
 In a temporary directory: `skk init`, an operator key, a few demo residents, two letters, the
 service on a free loopback port; then Selenium with Debian's `chromium` and `chromium-driver`
 signs in and saves the main pages at 1280 px (an office PC) and 768 px (a tablet) into
-docs/office/*.png.
+docs/office/*.png; and the key printout of `skk keys create --printout` (a made-up key) as
+docs/office/key-printout.png (poppler's pdftoppm).
 
     .venv/bin/python scripts/office_screenshots.py [--out docs/office]
 """
@@ -96,8 +97,36 @@ def main() -> None:
             _shoot(base, key, args.out, chromium, driver_path, Path(tmp))
         finally:
             server.should_exit = True
+    _printout(args.out)
     for path in sorted(args.out.glob("*.png")):
         print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+
+
+def _printout(out: Path) -> None:
+    """The key printout of `skk keys create --printout`, with a made-up key, as a picture."""
+    from datetime import UTC, datetime
+
+    from app.documents.key_printout import KeyPrintout, render_key_printout
+
+    pdf = render_key_printout(
+        KeyPrintout(
+            secret="skk_CONTOH-bukan-kunci-sungguhan-EXAMPLE-only",
+            name="Kelurahan Oebobo",
+            role="kelurahan",
+            kelurahan="53.71.04.1001 Oebobo",
+            expires_at=datetime(2027, 6, 30, 16, 0, tzinfo=UTC),
+            created_at=datetime(2026, 12, 1, 1, 30, tzinfo=UTC),
+            office="PEMERINTAH KOTA KUPANG / DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+            public_base_url="https://skk.kupangkota.go.id",
+        )
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "printout.pdf").write_bytes(pdf)
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-singlefile", f"{tmp}/printout.pdf"]
+            + [str(out / "key-printout")],
+            check=True,
+        )
 
 
 def _serve(port: int) -> Any:

@@ -4,17 +4,20 @@ CliRunner on a SQLite database of the test's own."""
 from __future__ import annotations
 
 import importlib
+import io
 import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner, Result
 
 from app.cli import main
 from app.config import get_settings
+from tests.qr_scan import needs_zbar, scan_pdf
 
 Skk = Callable[..., Result]
 # The module, not the `main` group that app.cli exports under the same name.
@@ -131,3 +134,50 @@ def test_list_on_a_new_database_says_how_to_make_a_key(skk: Skk) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "skk keys create" in result.stderr
+
+
+@needs_zbar
+def test_create_with_a_printout_whose_qr_opens_the_sign_in_page_with_the_key(
+    skk: Skk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKK_PUBLIC_BASE_URL", "https://skk.kupangkota.go.id")
+    printout = tmp_path / "kunci loket.pdf"
+    created = skk(
+        "keys", "create", "--role", "kelurahan", "--kelurahan", "53.71.04.1001",
+        "--name", "Kelurahan Oebobo", "--expires-in", "90d", "--printout", str(printout),
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip()
+    assert "printout written" in created.stderr and secret not in created.stderr
+    assert "https" not in created.stderr  # no warning: the address is https
+    pdf = printout.read_bytes()
+    assert scan_pdf(pdf, tmp_path) == [f"https://skk.kupangkota.go.id/office/sign-in#key={secret}"]
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    words = " ".join(reader.pages[0].extract_text().split())
+    for said in ("Kelurahan Oebobo", "Kelurahan 53.71.04.1001 Oebobo", "Kelurahan:", "UTC", secret):
+        assert said in words, (said, words)
+    assert "sampai dicabut" not in words  # it has an expiry
+
+
+def test_a_printout_that_cannot_be_written_leaves_no_key(skk: Skk, tmp_path: Path) -> None:
+    created = skk(
+        "keys", "create", "--role", "operator", "--name", "Loket 2",
+        "--printout", str(tmp_path / "no-such-folder" / "kunci.pdf"),
+    )  # fmt: skip
+    assert created.exit_code != 0
+    assert "cannot write the printout" in created.output
+    assert "warning" not in created.output
+    assert _rows(tmp_path, "SELECT count(*) FROM api_keys") == [(0,)]
+
+
+def test_a_printout_for_a_plain_http_address_is_warned_about(
+    skk: Skk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SKK_PUBLIC_BASE_URL", "http://192.168.1.10:8000")
+    created = skk(
+        "keys", "create", "--role", "operator", "--name", "Loket 3",
+        "--printout", str(tmp_path / "kunci.pdf"),
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    assert "warning: its QR code opens http://192.168.1.10:8000" in created.stderr

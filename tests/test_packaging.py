@@ -109,6 +109,9 @@ def test_the_wheel_installs_inits_and_serves_as_the_image_does(tmp_path: Path) -
             assert me.status_code == 200 and me.json()["name"] == "first"
             # The templates and the region data came with the wheel.
             assert "Kota Kupang" in httpx.get(f"{base}/statistics", timeout=30).text
+            # So did the office sign-in page's script.
+            script = httpx.get(f"{base}/office/sign-in.js", timeout=10)
+            assert script.status_code == 200 and "api_key" in script.text
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -17,7 +17,7 @@ from app.api.params import LetterIdPath, NikPath, NikQuery
 from app.api.problems import problem_responses
 from app.api.responses import model_response
 from app.api.views import letter_read
-from app.schemas.common import KelurahanCode, Page
+from app.schemas.common import KelurahanCode, Page, SearchText
 from app.schemas.letter import LetterCreate, LetterRead, LetterRevoke, LetterStatus
 from app.services import letters
 from app.services.letters import LetterFilters
@@ -123,6 +123,24 @@ async def letter_filters(
     nik: NikQuery = None,
     issued_from: date | None = None,
     issued_to: date | None = None,
+    q: Annotated[
+        SearchText | None,
+        Query(
+            description="The holder's name (any part, any case), the NIK's last digits, or a "
+            "masked NIK as shown on letters and the QR page (`537104******0001`)",
+            examples=["ndun"],
+        ),
+    ] = None,
+    valid_until_from: Annotated[
+        date | None, Query(description="Valid until this day or later")
+    ] = None,
+    valid_until_to: Annotated[
+        date | None,
+        Query(
+            description="Valid until this day or earlier: with `status=valid` and "
+            "`valid_until_from` today, the letters about to expire"
+        ),
+    ] = None,
 ) -> LetterFilters:
     """The list filters of the letters."""
     return LetterFilters(
@@ -132,6 +150,9 @@ async def letter_filters(
         nik=nik,
         issued_from=issued_from,
         issued_to=issued_to,
+        q=q,
+        valid_until_from=valid_until_from,
+        valid_until_to=valid_until_to,
     )
 
 

@@ -7,7 +7,8 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import click
@@ -86,8 +87,20 @@ def keys() -> None:
     default=None,
     help="The key stops working after this long: 90d, 12h, 2w (default: never, until revoked).",
 )
+@click.option(
+    "--printout",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Also write a one-page PDF for the clerk: the key's name, role, kelurahan and expiry, "
+    "and a QR code that opens the office sign-in page with the key filled in. It holds the "
+    "key: keep it like a password.",
+)
 def keys_create(
-    role: str, kelurahan_code: str | None, name: str, expires_in: timedelta | None
+    role: str,
+    kelurahan_code: str | None,
+    name: str,
+    expires_in: timedelta | None,
+    printout: Path | None,
 ) -> None:
     """Create an API key; prints the key alone on stdout (shown once)."""
     from app.services.keys import create_key
@@ -101,9 +114,49 @@ def keys_create(
             expires_in=expires_in,
         )
         secret, expires_at = created.secret, created.key.expires_at
+        if printout is not None:
+            # Written before the key is committed: a printout that cannot be written leaves
+            # no key behind that nobody holds.
+            _write_printout(session, printout, created.key, secret)
     if expires_at is not None:
         click.echo(f"the key works until {_when(expires_at)}", err=True)
+    if printout is not None:
+        click.echo(f"printout written to {printout}: it holds the key, keep it safe", err=True)
+        base = get_settings().public_base_url
+        if not base.startswith("https://"):
+            # The key would then travel to the sign-in page without TLS.
+            click.echo(
+                f"warning: its QR code opens {base}, not an https:// address; "
+                "set SKK_PUBLIC_BASE_URL to the office's https address",
+                err=True,
+            )
     click.echo(secret)
+
+
+def _write_printout(session: Session, path: Path, key: Any, secret: str) -> None:
+    from app.documents.key_printout import KeyPrintout, render_key_printout
+    from app.services.regions import region_names
+
+    settings = get_settings()
+    kelurahan = None
+    if key.kelurahan_code:
+        kelurahan = f"{key.kelurahan_code} {region_names(session).get(key.kelurahan_code, '')}"
+    pdf = render_key_printout(
+        KeyPrintout(
+            secret=secret,
+            name=key.name,
+            role=str(key.role),
+            kelurahan=kelurahan.strip() if kelurahan else None,
+            expires_at=key.expires_at,
+            created_at=key.created_at or datetime.now(UTC),
+            office=f"{settings.office_government} / {settings.office_agency}",
+            public_base_url=settings.public_base_url,
+        )
+    )
+    try:
+        path.write_bytes(pdf)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the printout {path}: {exc.strerror}") from None
 
 
 def _when(moment: datetime | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -25,6 +26,7 @@ from app.office.web import (
     render,
     set_cookie,
 )
+from app.web import HTML_SECURITY_HEADERS
 
 router = APIRouter(route_class=OfficeRoute)
 
@@ -42,7 +44,24 @@ def _sign_in_page(
         notice=notice,
     )
     set_cookie(request, response, PRE_COOKIE, token)
+    # The one page with a script: a file of our own (below), never an inline one.
+    response.headers["Content-Security-Policy"] = SIGN_IN_CSP
     return response
+
+
+# The public pages' policy, plus scripts from this origin only.
+SIGN_IN_CSP = HTML_SECURITY_HEADERS["Content-Security-Policy"] + "; script-src 'self'"
+_SIGN_IN_JS = (Path(__file__).parent / "sign_in.js").read_bytes()
+
+
+@router.get("/sign-in.js")
+def sign_in_script() -> Response:
+    """Fills the sign-in form from the key in the URL's fragment (the printout's QR code)."""
+    return Response(
+        _SIGN_IN_JS,
+        media_type="text/javascript",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=3600"},
+    )
 
 
 @router.get("/sign-in")

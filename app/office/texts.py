@@ -20,6 +20,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "language": ("Bahasa", "Language"),
     # Sign in
     "sign_in": ("Masuk", "Sign in"),
+    "key_from_qr": (
+        "Kunci dari kode QR sudah terisi. Periksa alamat halaman ini, lalu tekan Masuk.",
+        "The key from the QR code is filled in. Check this page's address, then press Sign in.",
+    ),
     "sign_in_title": ("Masuk ke halaman kantor", "Sign in to the office pages"),
     "sign_in_help": (
         "Tempelkan kunci API kantor Anda (dimulai dengan skk_). Kunci hanya dipakai sekali untuk "

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import and_, delete, event, or_, select
+from sqlalchemy import ColumnElement, and_, delete, event, func, or_, select, true
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -26,9 +26,11 @@ from app.documents.render import (
 from app.documents.signing import LetterSigner, SigningUnavailable
 from app.domain.dates import add_months
 from app.domain.eligibility import LetterPolicy, letter_refusal, letter_wording, refusal_message
+from app.domain.letters import SEARCH_MAX_LENGTH, parse_letter_search
 from app.domain.messages import message
 from app.domain.numbering import format_letter_number
 from app.domain.recording import RecordingStatus
+from app.domain.text import TextError, clean_line
 from app.errors import (
     Conflict,
     InvalidInput,
@@ -57,6 +59,11 @@ class LetterFilters:
     nik: str | None = None
     issued_from: date | None = None
     issued_to: date | None = None
+    # The holder's name (a fragment, any case), the NIK's last digits, or a masked NIK.
+    q: str | None = None
+    # The last day of validity between these (inclusive): "expiring within 14 days".
+    valid_until_from: date | None = None
+    valid_until_to: date | None = None
 
 
 def effective_status(letter: Letter, today: date) -> LetterStatus:
@@ -618,6 +625,30 @@ def read_letter(session: Session, *, letter_id: uuid.UUID, actor: Principal) -> 
     return letter
 
 
+def _search_clause(text: str) -> ColumnElement[bool]:
+    """The WHERE clause of a letters search; 422 for a text no form sends (too long, a
+    control character), so a hostile one never reaches the database."""
+    try:
+        cleaned = clean_line(text)
+    except TextError as exc:
+        raise InvalidInput(exc.message, errors=[field_error(["query", "q"], exc.message)]) from None
+    if len(cleaned) > SEARCH_MAX_LENGTH:
+        refusal = problem_text("validation_error.search_too_long", most=SEARCH_MAX_LENGTH)
+        raise InvalidInput(refusal, errors=[field_error(["query", "q"], refusal)])
+    search = parse_letter_search(cleaned)
+    if search is None:
+        return true()
+    if search.kind == "nik_end":
+        if len(search.value) == 16:
+            return Letter.resident_nik == search.value
+        return Letter.resident_nik.endswith(search.value, autoescape=True)
+    if search.kind == "nik_mask":
+        # Digits and `_` only: nothing in the pattern needs escaping.
+        return Letter.resident_nik.like(search.value.replace("*", "_"))
+    # `%`, `_` and the escape character typed into a name match themselves.
+    return func.lower(Letter.resident_name).contains(search.value, autoescape=True)
+
+
 def list_letters(
     session: Session,
     *,
@@ -641,6 +672,12 @@ def list_letters(
         query = query.where(Letter.valid_from >= filters.issued_from)
     if filters.issued_to:
         query = query.where(Letter.valid_from <= filters.issued_to)
+    if filters.valid_until_from:
+        query = query.where(Letter.valid_until >= filters.valid_until_from)
+    if filters.valid_until_to:
+        query = query.where(Letter.valid_until <= filters.valid_until_to)
+    if filters.q is not None:
+        query = query.where(_search_clause(filters.q))
     if filters.status is LetterStatus.valid:
         query = query.where(Letter.status == LetterStatus.valid, Letter.valid_until >= today)
     elif filters.status is LetterStatus.expired:
@@ -666,7 +703,12 @@ def list_letters(
         session,
         actor=actor,
         action="letter.listed",
-        details={"returned": min(len(rows), limit), "status": filters.status},
+        details={
+            "returned": min(len(rows), limit),
+            "status": filters.status,
+            # A NIK typed into q is masked like everywhere else in the log.
+            **({"q": audit.mask_query(filters.q)} if filters.q else {}),
+        },
         read=True,
     )
     next_cursor = None

@@ -8,6 +8,8 @@ them and sets SKK_TEST_REQUIRE_BROWSER=1, which turns the skip into a failure.
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import shutil
 import time
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pypdf
 import pytest
 
 from app.cli import initialise
@@ -147,6 +150,21 @@ def _sign_in(driver: Any, base: str, key: str) -> None:
     _wait_for(lambda: driver.find_elements(By.ID, "sign-out"), "the signed-in page")
 
 
+def _sign_in_from_qr(driver: Any, base: str, key: str) -> None:
+    """Open the URL that the printout's QR code holds; the page fills in the key, the clerk
+    presses "Masuk"."""
+    driver.get(f"{base}/office/sign-in#key={key}")
+    field = driver.find_element(By.ID, "api_key")
+    _wait_for(lambda: field.get_attribute("value") == key, "the key filled in from the QR")
+    # The key leaves the address bar (and the history) at once.
+    assert "#" not in driver.current_url and key not in driver.current_url
+    assert driver.find_element(By.ID, "key_from_qr").is_displayed()
+    # The button has the focus: Enter signs in.
+    assert driver.switch_to.active_element.get_attribute("id") == "sign-in"
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    _wait_for(lambda: driver.find_elements(By.ID, "sign-out"), "the signed-in page")
+
+
 def _wait_for(found: Any, what: str) -> Any:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -157,19 +175,27 @@ def _wait_for(found: Any, what: str) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _downloaded(folder: Path) -> Path:
+def _downloaded(folder: Path, name: str = "") -> Path:
     def done() -> Path | None:
-        files = [p for p in folder.iterdir() if not p.name.endswith(".crdownload")]
+        files = [
+            p
+            for p in folder.iterdir()
+            if not p.name.endswith(".crdownload") and p.name.startswith(name)
+        ]
         return files[0] if files else None
 
     return _wait_for(done, "the downloaded PDF")  # type: ignore[no-any-return]
 
 
-def test_sign_in_find_issue_and_download_the_signed_letter(
+def test_sign_in_from_the_qr_find_issue_download_and_print(
     office: Office, browser: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The clerk's whole errand, timed: sign in from the printout's QR code, find the
+    resident, issue, download the signed PDF, print the letter's print view, and download the
+    print copy from the letters list."""
     started = time.monotonic()
-    _sign_in(browser, office.base, office.operator_key)
+    _sign_in_from_qr(browser, office.base, office.operator_key)
+    signed_in = time.monotonic()
     # Find by NIK, typed the way it is read out: with spaces.
     nik = office.own_nik
     search = browser.find_element(By.ID, "q")
@@ -182,8 +208,8 @@ def test_sign_in_find_issue_and_download_the_signed_letter(
     notice = _wait_for(lambda: browser.find_elements(By.ID, "notice"), "the issued notice")
     assert "telah terbit" in notice[0].text
     browser.find_element(By.CSS_SELECTOR, "a.download").click()
-    pdf = _downloaded(browser.downloads)
-    elapsed = time.monotonic() - started
+    pdf = _downloaded(browser.downloads, "SKK-470")
+    downloaded = time.monotonic()
     # The signed file as stored: the same bytes the API serves, and genuine by /api/v1/verify.
     letters = office.api.get("/api/v1/letters", params={"nik": nik}).json()["items"]
     stored = office.api.get(f"/api/v1/letters/{letters[0]['id']}/pdf").content
@@ -192,8 +218,40 @@ def test_sign_in_find_issue_and_download_the_signed_letter(
         "/api/v1/verify", content=pdf.read_bytes(), headers={"Content-Type": "application/pdf"}
     ).json()
     assert verdict["letter"]["number"] == letters[0]["number"], verdict
+
+    # The print view, printed (Chromium's print to PDF, as the print dialog would).
+    started_print = time.monotonic()
+    browser.get(f"{office.base}/office/letters/{letters[0]['id']}")
+    browser.find_element(By.ID, "print-view").click()
+    _wait_for(lambda: "print=1" in browser.current_url, "the print view")
+    printed = base64.b64decode(browser.print_page())
+    page_text = " ".join(pypdf.PdfReader(io.BytesIO(printed)).pages[0].extract_text().split())
+    assert letters[0]["number"] in page_text and "MARIA NDUN" in page_text
+    assert "Keluar" not in page_text  # the site header and its buttons are not printed
+    print_view = time.monotonic()
+
+    # The print copy of the letter, from the letters list found by its holder's name.
+    browser.get(f"{office.base}/office/letters")
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("ndun")
+    search.send_keys(Keys.ENTER)
+    _wait_for(lambda: "q=ndun" in browser.current_url, "the search's answer")
+    boxes = browser.find_elements(By.CSS_SELECTOR, "input[name=letter]")
+    assert len(boxes) == 1
+    boxes[0].click()
+    browser.find_element(By.ID, "print").click()
+    copy = _downloaded(browser.downloads, "SKK-salinan")
+    print_copy = time.monotonic()
+    copy_text = pypdf.PdfReader(io.BytesIO(copy.read_bytes())).pages[0].extract_text()
+    assert "SALINAN CETAK" in copy_text
+
     with capsys.disabled():
-        print(f"\noffice: sign-in to a downloaded signed letter in the browser: {elapsed:.2f} s")
+        print(
+            "\noffice, in the browser: sign-in from the QR "
+            f"{signed_in - started:.2f} s; sign-in to the downloaded signed letter "
+            f"{downloaded - started:.2f} s; print view printed {print_view - started_print:.2f} s; "
+            f"sign-in to the printed letter (print copy downloaded) {print_copy - started:.2f} s"
+        )
 
 
 def test_a_kelurahan_key_cannot_open_another_kelurahans_resident(
