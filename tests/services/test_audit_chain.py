@@ -253,6 +253,30 @@ def test_duplicated_seq_is_a_sentence(sessionmaker_, engine, batch: int) -> None
     assert report.problem == "entry 4 appears more than once"
 
 
+@pytest.mark.parametrize("twin_of", [3, 4, 5])
+def test_a_twin_at_a_batch_end_is_found_on_any_database(
+    sessionmaker_, monkeypatch, twin_of
+) -> None:
+    """A table without its unique constraint returns an entry twice; wherever the twin falls
+    (with batches of four: inside, at the end of the first, at the start of the second), the
+    walk names it. The database is emulated: it answers the walk's query with the twin in
+    chain order, which is what PostgreSQL does above once the constraint is dropped."""
+    _entries(sessionmaker_)
+    real = audit._sealed_rows
+
+    def with_twin(session, *, from_seq: int, batch: int):  # type: ignore[no-untyped-def]
+        rows = real(session, from_seq=from_seq, batch=1000)
+        doubled = [
+            copy for row in rows for copy in ([row, row] if row.chain_seq == twin_of else [row])
+        ]
+        return doubled[:batch]
+
+    monkeypatch.setattr(audit, "_sealed_rows", with_twin)
+    report = _verify(sessionmaker_, batch=4)
+    assert report.first_broken_seq == twin_of
+    assert report.problem == f"entry {twin_of} appears more than once"
+
+
 def test_details_are_stored_as_json(sessionmaker_, engine) -> None:
     """The tamper helpers above write `details` as JSON text; make sure that is what the
     column holds on this backend (so the details test edits what the hash covers)."""
