@@ -18,6 +18,8 @@ import pytest
 import time_machine
 from asn1crypto import cms
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.utils import CMSAlgorithmUsagePolicy
+from pyhanko_certvalidator.policy_decl import AlgorithmUsageConstraint
 
 from app.config import Settings
 from app.db import session_scope
@@ -122,6 +124,27 @@ def test_a_token_that_does_not_stamp_this_signature_gives_no_time(
     ]
     attribute["values"][0]["content"]["certificates"] = None
     assert _timestamped_at(cms.SignerInfo.load(bare.dump(force=True))) is None
+
+
+class _RefuseEveryAlgorithm(CMSAlgorithmUsagePolicy):
+    """An algorithm policy under which no token is acceptable (as a broken or retired hash or
+    signature algorithm would be under the default one)."""
+
+    def signature_algorithm_allowed(self, *args: Any, **kwargs: Any) -> AlgorithmUsageConstraint:
+        return AlgorithmUsageConstraint(allowed=False, failure_reason="refused by the test")
+
+    def digest_algorithm_allowed(self, *args: Any, **kwargs: Any) -> AlgorithmUsageConstraint:
+        return AlgorithmUsageConstraint(allowed=False, failure_reason="refused by the test")
+
+
+def test_the_tokens_algorithms_are_judged_by_the_usage_policy(
+    office: LetterSigner, pki: PkiServer, sample_unsigned_pdf: bytes
+) -> None:
+    """A token signed with an algorithm the policy refuses gives no time."""
+    info = _signer_info(_stamped(office, pki, sample_unsigned_pdf, at=INSIDE))
+    assert _timestamped_at(info) == INSIDE
+    with patch("app.documents.signing.DEFAULT_ALGORITHM_USAGE_POLICY", _RefuseEveryAlgorithm()):
+        assert _timestamped_at(info) is None
 
 
 def test_a_letter_whose_token_cannot_be_read_is_checked_as_without_one(

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.models import SigningCertificate
+from app.documents.signing import PROBLEM_UNTRUSTED, SignatureReport
+from app.models import Letter, SigningCertificate
+from app.services import verification
 from app.services.certificates import trusted_for
 
 SIGNED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -28,3 +30,64 @@ def test_a_letter_signing_certificate_vouches_within_its_validity() -> None:
 def test_a_qr_only_certificate_vouches_for_no_pdf() -> None:
     assert not trusted_for(_certificate(qr_only=True), moments=[SIGNED])
     assert not trusted_for(_certificate(qr_only=True), moments=[SIGNED], recorded_sha256="ab" * 32)
+
+
+# --- _within_validity: the upload check's trust decision over the signature report ----------
+
+OFFICE = "cd" * 32  # today's key, lower-case hex as the signer gives it
+RECORDED = "ab" * 32
+
+
+def _report(fingerprint: str, *, problem: str | None = None, signed_at=SIGNED) -> SignatureReport:  # type: ignore[no-untyped-def]
+    return SignatureReport(
+        signed=True,
+        intact=problem is None,
+        covers_whole_file=True,
+        trusted=problem is None,
+        signer_subject="KEPALA DINAS",
+        signer_certificate_sha256=fingerprint,
+        signed_at=signed_at,
+        verification_token="token",
+        letter_number="470/0001/Disdukcapil/XI/2026",
+        problem=problem,
+    )
+
+
+def _judge(monkeypatch, report: SignatureReport, letter: Letter | None, *, listed=()):  # type: ignore[no-untyped-def]
+    recorded = {RECORDED: _certificate(qr_only=False)}
+    monkeypatch.setattr(verification.certificates, "find", lambda _s, sha: recorded.get(sha))
+    return verification._within_validity(
+        None,  # type: ignore[arg-type]  # find() is replaced: no database is read
+        report,
+        letter,
+        listed=list(listed),
+        office_certificate_sha256=OFFICE,
+    )
+
+
+def test_a_report_that_already_failed_is_passed_on_as_it_is(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A modified file by an unknown key keeps its own problem (not 'untrusted')."""
+    report = _report("ef" * 32, problem="the file was changed after it was signed")
+    assert _judge(monkeypatch, report, None) == (report, None)
+
+
+def test_a_listed_fingerprint_is_trusted_however_it_is_written(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report("ef" * 32)
+    listed = [":".join(["EF"] * 32)]  # as a certificate viewer shows it
+    assert _judge(monkeypatch, report, None, listed=listed) == (report, None)
+    assert _judge(monkeypatch, report, None)[0].problem == PROBLEM_UNTRUSTED
+
+
+def test_todays_key_not_yet_recorded_is_trusted(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report(OFFICE)
+    assert _judge(monkeypatch, report, None) == (report, None)
+
+
+def test_the_letters_issue_time_must_fall_within_the_certificate_too(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    report = _report(RECORDED)  # signed (by its own word) inside the validity
+    inside = Letter(issued_at=SIGNED, signing_certificate_sha256=RECORDED)
+    assert _judge(monkeypatch, report, inside) == (report, inside)
+    late = Letter(issued_at=datetime(2027, 2, 1, tzinfo=UTC), signing_certificate_sha256=RECORDED)
+    judged, letter = _judge(monkeypatch, report, late)
+    assert letter is None
+    assert not judged.trusted and judged.problem == PROBLEM_UNTRUSTED
