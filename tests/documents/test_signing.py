@@ -262,7 +262,9 @@ def _contents_span(pdf: bytes) -> tuple[int, int]:
 
 def _cms(pdf: bytes) -> cms.ContentInfo:
     start, end = _contents_span(pdf)
-    return cms.ContentInfo.load(bytes.fromhex(pdf[start:end].decode()).rstrip(b"\x00"))
+    # The DER is padded with zeros to the reserved size; its own length says where it ends (a
+    # signature whose last byte is zero must keep it: stripping the zeros broke 1 in 256 runs).
+    return cms.ContentInfo.load(bytes.fromhex(pdf[start:end].decode()), strict=False)
 
 
 def _with_contents(pdf: bytes, der: bytes) -> bytes:

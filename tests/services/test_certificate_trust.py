@@ -3,12 +3,13 @@ BSrE) never does, whatever its validity."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from app.db import session_scope
 from app.documents.signing import PROBLEM_UNTRUSTED, SignatureReport
 from app.models import Letter, SigningCertificate
 from app.services import verification
-from app.services.certificates import trusted_for
+from app.services.certificates import find, known_fingerprints, trusted_for, valid_at
 
 SIGNED = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -91,3 +92,53 @@ def test_the_letters_issue_time_must_fall_within_the_certificate_too(monkeypatch
     judged, letter = _judge(monkeypatch, report, late)
     assert letter is None
     assert not judged.trusted and judged.problem == PROBLEM_UNTRUSTED
+
+
+# --- the certificate table's own rules ------------------------------------------------------
+
+
+def test_a_certificate_is_valid_from_its_first_to_its_last_instant() -> None:
+    certificate = _certificate(qr_only=False)
+    tick = timedelta(microseconds=1)
+    assert valid_at(certificate, certificate.not_before)
+    assert valid_at(certificate, certificate.not_after)
+    assert not valid_at(certificate, certificate.not_before - tick)
+    assert not valid_at(certificate, certificate.not_after + tick)
+
+
+def test_every_moment_must_fall_within_the_validity() -> None:
+    certificate = _certificate(qr_only=False)
+    after = datetime(2027, 1, 2, tzinfo=UTC)
+    assert trusted_for(certificate, moments=[])  # nothing to contradict it
+    assert not trusted_for(certificate, moments=[SIGNED, after])
+    assert not trusted_for(certificate, moments=[after, SIGNED])
+
+
+def test_a_letter_naming_another_certificate_is_not_vouched_for() -> None:
+    certificate = _certificate(qr_only=False)
+    assert trusted_for(certificate, moments=[SIGNED], recorded_sha256=certificate.sha256)
+    assert trusted_for(certificate, moments=[SIGNED], recorded_sha256=None)  # an older letter
+    assert not trusted_for(certificate, moments=[SIGNED], recorded_sha256="cd" * 32)
+    assert not trusted_for(None, moments=[SIGNED])
+
+
+def test_the_table_knows_letter_keys_only_and_finds_any_spelling(sessionmaker_) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(sessionmaker_) as session:
+        for sha256, qr_only in (("ab" * 32, False), ("cd" * 32, True)):
+            session.add(
+                SigningCertificate(
+                    sha256=sha256,
+                    subject="KEPALA DINAS",
+                    issuer="Test CA",
+                    not_before=datetime(2026, 1, 1, tzinfo=UTC),
+                    not_after=datetime(2027, 1, 1, tzinfo=UTC),
+                    certificate_pem="-----BEGIN CERTIFICATE-----",
+                    development=False,
+                    qr_only=qr_only,
+                )
+            )
+    with session_scope(sessionmaker_) as session:
+        assert known_fingerprints(session) == ["ab" * 32]
+        found = find(session, ("AB" * 32))
+        assert found is not None and found.sha256 == "ab" * 32
+        assert find(session, "ef" * 32) is None
