@@ -15,8 +15,22 @@ import httpx
 import pytest
 import uvicorn
 
+from app.cli import initialise
 from app.config import Settings
 from app.main import create_app
+
+
+def initialised_settings(tmp: Path, port: int) -> Settings:
+    """Settings for a service on `port` over a new SQLite database in `tmp`, initialised
+    (schema, regions, development key) and ready to serve."""
+    settings = Settings(
+        database_url=f"sqlite:///{tmp / 'skk.db'}",
+        data_dir=tmp / "data",
+        public_base_url=f"http://127.0.0.1:{port}",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    initialise(settings)
+    return settings
 
 
 def free_port() -> int:

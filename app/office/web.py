@@ -185,7 +185,7 @@ def redirect(url: str) -> RedirectResponse:
 
 def said(exc: DomainError, lang: Lang) -> str:
     """The sentence the API gives for this refusal, in the page's language where it has both."""
-    return exc.message.id if lang == "id" else exc.message.en
+    return exc.message.text(lang)
 
 
 def field_of(exc: DomainError) -> str | None:

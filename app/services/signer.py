@@ -86,10 +86,7 @@ def _companion_signer(settings: Settings) -> LetterSigner:
     signer, which signs PDFs only: the office's PKCS#12 when set, else one kept in the data
     directory (created once)."""
     if settings.signing_p12 is not None:
-        password = settings.signing_p12_password
-        return LetterSigner.from_pkcs12(
-            settings.signing_p12, password.get_secret_value() if password else None
-        )
+        return _office_pkcs12(settings)
     path = companion_key_path(settings)
     create_development_key(path.parent, common_name="SKK companion key (audit checkpoints, QR)")
     return LetterSigner.from_pkcs12(path, None)
@@ -182,12 +179,18 @@ def _load_pkcs11_signer(settings: Settings) -> LetterSigner:
     return signer
 
 
+def _office_pkcs12(settings: Settings) -> LetterSigner:
+    """The office's own PKCS#12 file (SKK_SIGNING_P12, set) with its password."""
+    assert settings.signing_p12 is not None
+    password = settings.signing_p12_password
+    return LetterSigner.from_pkcs12(
+        settings.signing_p12, password.get_secret_value() if password else None
+    )
+
+
 def _load_local(settings: Settings) -> LetterSigner:
     if settings.signing_p12 is not None:
-        password = settings.signing_p12_password
-        signer = LetterSigner.from_pkcs12(
-            settings.signing_p12, password.get_secret_value() if password else None
-        )
+        signer = _office_pkcs12(settings)
         check_expiry(signer, production=settings.env == "production")
         return signer
     if settings.env == "production":

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import initialise
-from app.config import Settings
-from tests.servers import free_port, serving
+from tests.servers import free_port, initialised_settings, serving
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -25,13 +23,7 @@ pytestmark = pytest.mark.skipif(
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("docs")
     port = free_port()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'skk.db'}",
-        data_dir=tmp / "data",
-        public_base_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    initialise(settings)
+    settings = initialised_settings(tmp, port)
     with serving(settings, port) as base:
         yield base
 

@@ -8,12 +8,10 @@ from typing import Any
 
 import pytest
 
-from app.cli import initialise
-from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.services.demo_loader import load_demo
 from tests.browser.devtools import CHROMIUM, Page, chromium_page
-from tests.servers import free_port, serving
+from tests.servers import free_port, initialised_settings, serving
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -45,13 +43,7 @@ def page_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The statistics page of a server holding a slice of the Kupang demo population."""
     tmp = tmp_path_factory.mktemp("statistics")
     port = free_port()
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'skk.db'}",
-        data_dir=tmp / "data",
-        public_base_url=f"http://127.0.0.1:{port}",
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    initialise(settings)
+    settings = initialised_settings(tmp, port)
     engine = make_engine(settings.database_url)
     with session_scope(make_sessionmaker(engine)) as session:
         load_demo(session, scale=0.05)

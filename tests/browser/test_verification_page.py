@@ -11,14 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli import initialise
-from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.domain.masking import mask_nik
 from app.schemas.common import Role
 from app.services.keys import create_key
 from tests.factories import resident_payload
-from tests.servers import free_port, serving
+from tests.servers import free_port, initialised_settings, serving
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -41,13 +39,7 @@ def live_letter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveLetter
     tmp = tmp_path_factory.mktemp("browser")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'skk.db'}",
-        data_dir=tmp / "data",
-        public_base_url=base,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    initialise(settings)
+    settings = initialised_settings(tmp, port)
     engine = make_engine(settings.database_url)
     with session_scope(make_sessionmaker(engine)) as session:
         secret = create_key(session, name="browser test", role=Role.operator).secret

@@ -22,13 +22,11 @@ import httpx
 import pypdf
 import pytest
 
-from app.cli import initialise
-from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.schemas.common import Role
 from app.services.keys import create_key
 from tests.factories import KELURAHAN, OTHER_KELURAHAN, resident_payload
-from tests.servers import free_port, serving
+from tests.servers import free_port, initialised_settings, serving
 
 try:
     from selenium import webdriver
@@ -75,13 +73,7 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     tmp = tmp_path_factory.mktemp("office-browser")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        database_url=f"sqlite:///{tmp / 'skk.db'}",
-        data_dir=tmp / "data",
-        public_base_url=base,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    initialise(settings)
+    settings = initialised_settings(tmp, port)
     engine = make_engine(settings.database_url)
     with session_scope(make_sessionmaker(engine)) as session:
         operator = create_key(session, name="loket 1", role=Role.operator).secret
